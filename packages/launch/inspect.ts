@@ -1,0 +1,58 @@
+import { isFinal } from '../slurm';
+import type { LedgerEntry } from './ledger';
+import type { PreparedSweep } from './prepare';
+import { resultOf } from './launch';
+import type { IndexResult } from './report';
+import type { Session } from './session';
+
+/**
+ * The latest known entry of each requested index: its exact fingerprint if it ran, else the
+ * newest run of the same arguments (older code), so status and logs still find it after an edit.
+ */
+export function latestEntries(sweep: PreparedSweep): Map<number, LedgerEntry> {
+  const entries = Object.values(sweep.ledger.entries);
+  const latest = new Map<number, LedgerEntry>();
+  for (const item of sweep.items) {
+    const exact = sweep.ledger.entries[item.fingerprint];
+    const sameArgs = entries
+      .filter((e) => JSON.stringify(e.argv) === JSON.stringify(item.argv))
+      .sort((a, b) => b.runId.localeCompare(a.runId))[0];
+    const entry = exact ?? sameArgs;
+    if (entry) latest.set(item.index, entry);
+  }
+  return latest;
+}
+
+/** Current results of the sweep's indices, refreshing unfinished ones with one poll. */
+export async function currentResults(sweep: PreparedSweep, session: () => Promise<Session>): Promise<IndexResult[]> {
+  const latest = latestEntries(sweep);
+  const unfinished = [...latest.values()].filter((e) => !isFinal(e.state));
+  if (unfinished.length > 0) {
+    const { scheduler } = await session();
+    const jobs = [...new Set(unfinished.map((e) => e.jobId))].map((jobId) => ({
+      jobId,
+      offset: unfinished.find((e) => e.jobId === jobId)!.offset,
+      taskIds: unfinished.filter((e) => e.jobId === jobId).map((e) => e.taskId),
+    }));
+    const statuses = await scheduler.poll(jobs);
+    for (const entry of unfinished) {
+      const status = statuses.find((s) => s.jobId === entry.jobId && s.taskId === entry.taskId);
+      if (status) Object.assign(entry, { state: status.state, exitCode: status.exitCode, node: status.node, start: status.start, end: status.end });
+    }
+    await sweep.ledgerFile.write(sweep.ledger);
+  }
+  return sweep.items.filter((item) => latest.has(item.index)).map((item) => resultOf(item, latest.get(item.index)!, false));
+}
+
+/** Cancels unfinished elements: the given indices, or everything of this job name still queued or running. */
+export async function cancelSweep(sweep: PreparedSweep, session: () => Promise<Session>, indices?: number[]): Promise<LedgerEntry[]> {
+  const latest = latestEntries(sweep);
+  const targets = (indices ? indices.map((i) => latest.get(i)).filter((e): e is LedgerEntry => !!e) : Object.values(sweep.ledger.entries)).filter(
+    (e) => !isFinal(e.state),
+  );
+  if (targets.length === 0) return [];
+  const { scheduler } = await session();
+  const jobs = [...new Set(targets.map((e) => e.jobId))].map((jobId) => ({ jobId, offset: 0, taskIds: [] }));
+  await scheduler.cancel(jobs, indices ? targets.map((e) => ({ jobId: e.jobId, taskId: e.taskId })) : undefined);
+  return targets;
+}

@@ -1,0 +1,302 @@
+import { randomBytes } from 'node:crypto';
+import { posix } from 'node:path';
+import { createTarballFromEntries } from '../bundle';
+import type { ArrayJob } from '../scheduler';
+import {
+  encodeArgv,
+  encodeEnv,
+  isFinal,
+  isTransient,
+  renderJobScript,
+  timeLimitSeconds,
+  type ElementStatus,
+  type SlurmState,
+} from '../slurm';
+import { chunkForArraySize } from '../sweep';
+import type { LedgerEntry } from './ledger';
+import type { SweepIndex } from './plan';
+import type { PreparedSweep } from './prepare';
+import { newRunId, runFiles } from './remote-layout';
+import { PREPARE, STAGE, TAILS, parseTails } from './remote-scripts';
+import { countStates, progressLine, type IndexResult } from './report';
+import type { Session } from './session';
+
+export interface LaunchOptions {
+  /** Wait for every index to end (false: submit or attach, then return). */
+  wait: boolean;
+  /** Progress and notices, one line each. */
+  log: (line: string) => void;
+}
+
+/** An element nobody lists any more (cancelled while pending, or aged out of every source). */
+const MISSING_GRACE_MS = 60_000;
+const TAIL_BYTES = 2000;
+
+/**
+ * bundle -> upload -> submit -> watch -> results, for one prepared sweep. Yields each requested
+ * index's result as it becomes final: first those the ledger already knows completed, then the
+ * others as the scheduler reports them. Opens the session only when something must run or be
+ * watched, so a fully completed sweep costs no connection.
+ */
+export async function* launchSweep(
+  sweep: PreparedSweep,
+  openSession: () => Promise<Session>,
+  options: LaunchOptions,
+): AsyncGenerator<IndexResult> {
+  const { plan, request } = sweep;
+  for (const { item, entry } of plan.done) yield resultOf(item, entry, true);
+  if (plan.attach.length === 0 && plan.submit.length === 0) return;
+
+  const session = await openSession();
+  const tracked: Tracked[] = plan.attach.map(({ item, entry }) => ({ items: [item], entry }));
+  if (plan.attach.length > 0) {
+    options.log(`${request.jobName}: attaching to ${plan.attach.length} index(es) still queued or running`);
+  }
+  if (plan.submit.length > 0) tracked.push(...(await submitRun(sweep, session, plan.submit, options)));
+  if (!options.wait) return;
+  yield* watch(sweep, session, mergeDuplicates(tracked), options);
+}
+
+interface Tracked {
+  /** Today's indices with this fingerprint (usually one). */
+  items: SweepIndex[];
+  entry: LedgerEntry;
+  missingSince?: number;
+}
+
+async function submitRun(sweep: PreparedSweep, session: Session, items: SweepIndex[], options: LaunchOptions): Promise<Tracked[]> {
+  const { request } = sweep;
+  const { transport, layout, scheduler } = session;
+  const bundles = [sweep.project, ...sweep.libraries.map((l) => l.bundle)];
+  const jobRuns = layout.jobRuns(request.jobName);
+
+  const prepared = await transport.exec(['bash', '-c', PREPARE, 'nx-slurm', layout.root, jobRuns, ...bundles.map((b) => b.sha256)]);
+  if (prepared.code !== 0) throw new Error(`Could not prepare ${layout.root} on ${transport.target}: ${prepared.stderr.trim()}`);
+  const present = new Set(prepared.stdout.split('\n').filter(Boolean));
+  const uploads: string[] = [];
+  for (const bundle of uniqueBy(bundles, (b) => b.sha256)) {
+    if (present.has(bundle.sha256)) continue;
+    const upload = posix.join(layout.incomingDir, `${bundle.sha256}.${randomBytes(4).toString('hex')}.tar.gz`);
+    await transport.writeFile(upload, bundle.data);
+    uploads.push(bundle.sha256, upload);
+    options.log(`${request.jobName}: uploaded ${bundleName(sweep, bundle.sha256)} (${formatBytes(bundle.bytes)})`);
+  }
+  if (uploads.length === 0) options.log(`${request.jobName}: code unchanged on ${transport.target}, nothing uploaded`);
+
+  const runId = newRunId(new Date(), randomBytes(2).toString('hex'));
+  const runDir = layout.run(request.jobName, runId);
+  const runTarball = posix.join(jobRuns, `.${runId}.tar.gz`);
+  const runFolder = runFolderEntries(sweep, session, runDir, runId, items);
+  await transport.writeFile(runTarball, (await createTarballFromEntries(runFolder.files, runFolder.dirs)).data);
+  const staged = await transport.exec(['bash', '-c', STAGE, 'nx-slurm', layout.root, runDir, runTarball, ...uploads]);
+  if (staged.code !== 0) throw new Error(`Could not stage run ${runDir} on ${transport.target}: ${staged.stderr.trim()}`);
+
+  const { maxArraySize } = await scheduler.limits();
+  const tracked: Tracked[] = [];
+  for (const chunk of chunkForArraySize(items.map((i) => i.index), maxArraySize)) {
+    const job = await scheduler.submit({
+      runDir,
+      taskIds: chunk.taskIds,
+      offset: chunk.offset,
+      maxConcurrent: request.config.maxConcurrent,
+      timeLimitSeconds: sweep.resources.time ? timeLimitSeconds(sweep.resources.time) : undefined,
+    });
+    for (const taskId of chunk.taskIds) {
+      const item = items.find((i) => i.index === taskId + chunk.offset)!;
+      const entry: LedgerEntry = {
+        fingerprint: item.fingerprint,
+        argv: item.argv,
+        runId,
+        runDir,
+        runIndex: item.index,
+        jobId: job.jobId,
+        taskId,
+        offset: chunk.offset,
+        state: 'PENDING',
+        attempts: 1,
+      };
+      sweep.ledger.entries[item.fingerprint] = entry;
+      tracked.push({ items: [item], entry });
+    }
+    // written at once: a rerun after Ctrl-C attaches to this job instead of submitting again
+    await sweep.ledgerFile.write(sweep.ledger);
+    options.log(`${request.jobName}: submitted job ${job.jobId} (${chunk.taskIds.length} index(es)) on ${session.cluster.name}, run ${runDir}`);
+  }
+  return tracked;
+}
+
+function runFolderEntries(sweep: PreparedSweep, session: Session, runDir: string, runId: string, items: SweepIndex[]) {
+  const { layout } = session;
+  const script = renderJobScript({
+    jobName: sweep.request.jobName,
+    runDir,
+    sourceDir: layout.bundle(sweep.project.sha256),
+    libraryDirs: sweep.libraries.map((l) => layout.bundle(l.bundle.sha256)),
+    resources: sweep.resources,
+    setup: sweep.setup,
+  });
+  const meta = {
+    jobName: sweep.request.jobName,
+    runId,
+    cluster: session.cluster.name,
+    createdAt: new Date().toISOString(),
+    bundles: {
+      project: sweep.project.sha256,
+      libraries: Object.fromEntries(sweep.libraries.map((l) => [l.name, l.bundle.sha256])),
+    },
+    indices: items.map((i) => ({ index: i.index, fingerprint: i.fingerprint, argv: i.argv })),
+  };
+  return {
+    files: [
+      { path: 'job.sbatch', data: script, mode: 0o755 },
+      { path: 'env.bin', data: encodeEnv(sweep.env) },
+      { path: 'meta.json', data: JSON.stringify(meta, null, 2) },
+      ...items.map((i) => ({ path: `args/${i.index}`, data: encodeArgv([...sweep.command, ...i.argv]) })),
+    ],
+    dirs: ['logs', 'exit', 'out', ...items.map((i) => `out/${i.index}`)],
+  };
+}
+
+async function* watch(sweep: PreparedSweep, session: Session, tracked: Tracked[], options: LaunchOptions): AsyncGenerator<IndexResult> {
+  const { scheduler, transport } = session;
+  const { jobName } = sweep.request;
+  const retries = sweep.request.config.retries ?? 0;
+  let open = tracked;
+  let interval = scheduler.pollIntervalMs.min;
+  let lastProgress = '';
+  const settled: SlurmState[] = [];
+
+  while (open.length > 0) {
+    const statuses = new Map((await scheduler.poll(jobsOf(open))).map((s) => [elementKey(s.jobId, s.taskId), s]));
+    let changed = false;
+    for (const t of open) changed = (await observe(t, statuses.get(elementKey(t.entry.jobId, t.entry.taskId)), transport)) || changed;
+
+    const retry = open.filter((t) => isTransient(t.entry.state) && t.entry.attempts <= retries);
+    if (retry.length > 0) await resubmit(sweep, session, retry, options);
+    const finished = open.filter((t) => isFinal(t.entry.state) && !retry.includes(t));
+    open = open.filter((t) => !finished.includes(t));
+    if (changed || retry.length > 0) await sweep.ledgerFile.write(sweep.ledger);
+
+    if (finished.length > 0) {
+      const tails = await fetchTails(transport, finished);
+      for (const t of finished) {
+        settled.push(t.entry.state);
+        for (const item of t.items) yield { ...resultOf(item, t.entry, false), ...tails(t) };
+      }
+    }
+    const line = progressLine(jobName, countStates([...settled, ...open.map((t) => t.entry.state)]));
+    if (line !== lastProgress) options.log(line);
+    lastProgress = line;
+    if (open.length === 0) break;
+    interval = changed ? scheduler.pollIntervalMs.min : Math.min(scheduler.pollIntervalMs.max, Math.round(interval * 1.5));
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
+
+/** Applies one poll to one element; returns whether anything changed. */
+async function observe(t: Tracked, status: ElementStatus | undefined, transport: Session['transport']): Promise<boolean> {
+  const before = JSON.stringify(t.entry);
+  if (status) {
+    t.missingSince = undefined;
+    Object.assign(t.entry, {
+      state: status.state,
+      exitCode: status.exitCode ?? t.entry.exitCode,
+      node: status.node ?? t.entry.node,
+      start: status.start ?? t.entry.start,
+      end: status.end ?? t.entry.end,
+    });
+  } else {
+    t.missingSince ??= Date.now();
+    if (Date.now() - t.missingSince > MISSING_GRACE_MS) {
+      // the job's own exit marker outlives every scheduler record
+      const marker = await transport.readFile(runFiles(t.entry.runDir).exitMarker(t.entry.runIndex)).catch(() => undefined);
+      const exitCode = marker ? Number(marker.toString().trim()) : undefined;
+      t.entry.state = exitCode === undefined ? 'CANCELLED' : exitCode === 0 ? 'COMPLETED' : 'FAILED';
+      t.entry.exitCode = exitCode;
+    }
+  }
+  return JSON.stringify(t.entry) !== before;
+}
+
+async function resubmit(sweep: PreparedSweep, session: Session, retry: Tracked[], options: LaunchOptions): Promise<void> {
+  const byRun = groupBy(retry, (t) => `${t.entry.runDir}\0${t.entry.offset}`);
+  for (const group of byRun.values()) {
+    const { runDir, offset } = group[0].entry;
+    const job = await session.scheduler.submit({
+      runDir,
+      offset,
+      taskIds: group.map((t) => t.entry.taskId),
+      maxConcurrent: sweep.request.config.maxConcurrent,
+      timeLimitSeconds: sweep.resources.time ? timeLimitSeconds(sweep.resources.time) : undefined,
+    });
+    for (const t of group) {
+      options.log(`${sweep.request.jobName}/${t.entry.runIndex}: ${t.entry.state}, resubmitted as job ${job.jobId} (attempt ${t.entry.attempts + 1})`);
+      Object.assign(t.entry, { jobId: job.jobId, state: 'PENDING', attempts: t.entry.attempts + 1, start: undefined, end: undefined, node: undefined });
+    }
+  }
+}
+
+/** One command for the log tails of everything that just finished. */
+async function fetchTails(transport: Session['transport'], finished: Tracked[]): Promise<(t: Tracked) => Partial<IndexResult>> {
+  const paths = finished.flatMap((t) => [runFiles(t.entry.runDir).stdout(t.entry.runIndex), runFiles(t.entry.runDir).stderr(t.entry.runIndex)]);
+  const result = await transport.exec(['bash', '-c', TAILS, 'nx-slurm', String(TAIL_BYTES), ...paths]);
+  const tails = parseTails(result.stdout);
+  return (t) => ({
+    stdoutTail: tails.get(runFiles(t.entry.runDir).stdout(t.entry.runIndex)),
+    stderrTail: tails.get(runFiles(t.entry.runDir).stderr(t.entry.runIndex)),
+  });
+}
+
+export function resultOf(item: SweepIndex, entry: LedgerEntry, fromLedger: boolean): IndexResult {
+  return {
+    index: item.index,
+    argv: item.argv,
+    state: entry.state,
+    exitCode: entry.exitCode,
+    node: entry.node,
+    jobId: entry.jobId,
+    taskId: entry.taskId,
+    runDir: entry.runDir,
+    runIndex: entry.runIndex,
+    start: entry.start,
+    end: entry.end,
+    fromLedger,
+  };
+}
+
+/** Indices with the same fingerprint share one element. */
+function mergeDuplicates(tracked: Tracked[]): Tracked[] {
+  const byElement = groupBy(tracked, (t) => elementKey(t.entry.jobId, t.entry.taskId));
+  return [...byElement.values()].map((group) => ({ items: group.flatMap((t) => t.items), entry: group[0].entry }));
+}
+
+function jobsOf(tracked: Tracked[]): ArrayJob[] {
+  return [...groupBy(tracked, (t) => t.entry.jobId).values()].map((group) => ({
+    jobId: group[0].entry.jobId,
+    offset: group[0].entry.offset,
+    taskIds: group.map((t) => t.entry.taskId),
+  }));
+}
+
+function elementKey(jobId: string, taskId: number): string {
+  return `${jobId}_${taskId}`;
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
+}
+
+function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
+  return [...new Map(items.map((item) => [key(item), item])).values()];
+}
+
+function bundleName(sweep: PreparedSweep, sha256: string): string {
+  const library = sweep.libraries.find((l) => l.bundle.sha256 === sha256);
+  return `${library ? `library ${library.name}` : 'project'} bundle ${sha256.slice(0, 12)}`;
+}
+
+function formatBytes(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+}

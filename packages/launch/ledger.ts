@@ -1,0 +1,59 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { SlurmState } from '../slurm';
+
+/** What nx-slurm remembers of one argument vector's latest submission (keyed by its fingerprint). */
+export interface LedgerEntry {
+  fingerprint: string;
+  argv: string[];
+  runId: string;
+  runDir: string;
+  /** The vector's index inside runDir (its `logs/<runIndex>.*`), which may differ from today's index. */
+  runIndex: number;
+  jobId: string;
+  taskId: number;
+  offset: number;
+  state: SlurmState;
+  exitCode?: number;
+  node?: string;
+  start?: string;
+  end?: string;
+  /** Submissions so far of this fingerprint in runDir (1 + transient-failure resubmissions). */
+  attempts: number;
+}
+
+export interface Ledger {
+  version: 1;
+  entries: Record<string, LedgerEntry>;
+}
+
+/**
+ * The run ledger: which fingerprints ran where and how they ended. It lives in the workspace
+ * (`.nx-slurm/ledger/<cluster>/<jobName>.json`) because Nx's cache cannot answer "which indices
+ * need to run": any target change re-hashes every task of the project.
+ */
+export class LedgerFile {
+  constructor(readonly path: string) {}
+
+  static at(workspaceRoot: string, cluster: string, jobName: string): LedgerFile {
+    return new LedgerFile(join(workspaceRoot, '.nx-slurm', 'ledger', cluster, `${jobName}.json`));
+  }
+
+  async read(): Promise<Ledger> {
+    try {
+      const ledger = JSON.parse(await readFile(this.path, 'utf8')) as Ledger;
+      if (ledger.version === 1) return ledger;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && !(error instanceof SyntaxError)) throw error;
+    }
+    return { version: 1, entries: {} };
+  }
+
+  /** Atomic (write + rename): an interrupted write never leaves a ledger that cannot be read. */
+  async write(ledger: Ledger): Promise<void> {
+    await mkdir(dirname(this.path), { recursive: true });
+    const tmp = `${this.path}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify(ledger, null, 1));
+    await rename(tmp, this.path);
+  }
+}

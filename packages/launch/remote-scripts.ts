@@ -1,0 +1,44 @@
+/**
+ * The few shell programs nx-slurm runs on the cluster. They are fixed text: every value (paths,
+ * hashes) arrives as a positional argument ("$1"...), so nothing a user wrote is ever evaluated.
+ */
+
+/** Ensures the folders exist and prints which of the given bundle hashes are already installed. */
+export const PREPARE = `set -eu
+root=$1; runs=$2; shift 2
+mkdir -p "$root/bundles/.incoming" "$runs"
+for sha in "$@"; do if [ -d "$root/bundles/$sha" ]; then printf '%s\\n' "$sha"; fi; done`;
+
+/**
+ * Installs uploaded bundles (pairs of hash and uploaded file): checks the hash of what arrived,
+ * extracts into a temporary folder and renames it into place, so an interrupted upload or
+ * extraction never leaves a bundle that a later run would trust. Then unpacks the run folder.
+ */
+export const STAGE = `set -eu
+root=$1; run_dir=$2; run_tarball=$3; shift 3
+while [ $# -gt 0 ]; do
+  sha=$1; upload=$2; shift 2
+  if [ -d "$root/bundles/$sha" ]; then rm -f "$upload"; continue; fi
+  if ! printf '%s  %s\\n' "$sha" "$upload" | sha256sum -c --status; then
+    rm -f "$upload"; echo "nx-slurm: upload of bundle $sha arrived corrupted" >&2; exit 3
+  fi
+  tmp=$(mktemp -d "$root/bundles/.incoming/$sha.XXXXXX")
+  tar -xzf "$upload" -C "$tmp"
+  rm -f "$upload"
+  mv -T "$tmp" "$root/bundles/$sha" 2>/dev/null || rm -rf "$tmp"
+done
+mkdir "$run_dir"
+tar -xzf "$run_tarball" -C "$run_dir"
+rm -f "$run_tarball"`;
+
+/** Prints the last bytes of each file as NUL-separated pairs: path, tail (missing files give an empty tail). */
+export const TAILS = `set -u
+bytes=$1; shift
+for f in "$@"; do printf '%s\\0' "$f"; tail -c "$bytes" "$f" 2>/dev/null | tr -d '\\000'; printf '\\0'; done`;
+
+export function parseTails(stdout: string): Map<string, string> {
+  const parts = stdout.split('\0');
+  const tails = new Map<string, string>();
+  for (let k = 0; k + 1 < parts.length; k += 2) tails.set(parts[k], parts[k + 1]);
+  return tails;
+}

@@ -1,0 +1,75 @@
+import { readFile } from 'node:fs/promises';
+import { homedir, userInfo } from 'node:os';
+import { join, posix } from 'node:path';
+import { mergeConnection, parseSshConfig, type ResolvedCluster } from '../config';
+import { LocalScheduler, SlurmScheduler, type Scheduler } from '../scheduler';
+import { LocalTransport, SshTransport, type Transport } from '../transport';
+import { RemoteLayout } from './remote-layout';
+
+/** One open cluster: its transport (one connection), its scheduler and its folder layout. */
+export interface Session {
+  cluster: ResolvedCluster;
+  transport: Transport;
+  scheduler: Scheduler;
+  layout: RemoteLayout;
+}
+
+/** The `local` cluster keeps the cluster layout inside the workspace. */
+export function localClusterRoot(workspaceRoot: string): string {
+  return join(workspaceRoot, '.nx-slurm', 'local');
+}
+
+export async function openSession(cluster: ResolvedCluster, workspaceRoot: string): Promise<Session> {
+  const transport = cluster.transport === 'local' ? new LocalTransport() : await connectSsh(cluster);
+  try {
+    const root =
+      cluster.name === 'local' ? localClusterRoot(workspaceRoot) : await expandHome(cluster.profile.remoteRoot ?? '~/nx-slurm', transport);
+    const scheduler =
+      cluster.scheduler === 'local' ? new LocalScheduler(root) : new SlurmScheduler(transport, cluster.profile.maxArraySize);
+    return { cluster, transport, scheduler, layout: new RemoteLayout(root) };
+  } catch (error) {
+    await transport.close();
+    throw error;
+  }
+}
+
+async function connectSsh(cluster: ResolvedCluster): Promise<Transport> {
+  const sshConfigText = await readFile(join(homedir(), '.ssh', 'config'), 'utf8').catch(() => '');
+  const host = cluster.profile.host ?? cluster.name;
+  const connection = mergeConnection(cluster.profile, parseSshConfig(sshConfigText)(host), {
+    homeDir: homedir(),
+    username: userInfo().username,
+  });
+  return SshTransport.connect(connection);
+}
+
+async function expandHome(path: string, transport: Transport): Promise<string> {
+  if (path === '~') return transport.home();
+  if (path.startsWith('~/')) return posix.join(await transport.home(), path.slice(2));
+  return path;
+}
+
+/**
+ * Sessions opened on first use and shared by every project of one Nx invocation, so several
+ * experiments on one cluster go over one connection.
+ */
+export class SessionPool {
+  private readonly sessions = new Map<string, Promise<Session>>();
+
+  constructor(private readonly workspaceRoot: string) {}
+
+  get(cluster: ResolvedCluster): Promise<Session> {
+    let session = this.sessions.get(cluster.name);
+    if (!session) {
+      session = openSession(cluster, this.workspaceRoot);
+      this.sessions.set(cluster.name, session);
+    }
+    return session;
+  }
+
+  async closeAll(): Promise<void> {
+    const sessions = await Promise.allSettled(this.sessions.values());
+    this.sessions.clear();
+    await Promise.all(sessions.map((s) => (s.status === 'fulfilled' ? s.value.transport.close() : undefined)));
+  }
+}

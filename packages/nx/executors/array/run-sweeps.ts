@@ -1,0 +1,106 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { isSuccess } from '../../../slurm';
+import {
+  indexSummary,
+  launchSweep,
+  prepareSweep,
+  SessionPool,
+  type IndexResult,
+  type PreparedSweep,
+  type SweepRequest,
+} from '../../../launch';
+import { formatArgv } from '../../../sweep';
+
+export interface SweepRun {
+  /** Requested index -> the Nx task id to report it under. */
+  taskIds: Map<number, string>;
+  request: SweepRequest;
+}
+
+export interface TaskOutcome {
+  task: string;
+  result: { success: boolean; terminalOutput: string; startTime: number; endTime: number };
+  /** The index result, when the index got that far. */
+  index?: IndexResult;
+}
+
+/**
+ * Runs several projects' sweeps at once, over one session per cluster, and streams one outcome
+ * per Nx task as each index ends. Every task is reported exactly once, also when something
+ * crashes midway: Nx would otherwise wait for a task that never comes.
+ */
+export async function* runSweeps(runs: SweepRun[], context: ExecutorContext, wait = true): AsyncGenerator<TaskOutcome> {
+  const startTime = Date.now();
+  const pool = new SessionPool(context.root);
+  const reported = new Set<string>();
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const streams = runs.map((run) => streamRun(run, pool, log, wait, startTime));
+  const onInterrupt = () => {
+    log('\nnx-slurm: interrupted. The job keeps running on the cluster: rerun the same command to attach to it, or cancel it with `nx run <project>:slurm-cancel`.');
+    process.exit(130);
+  };
+  process.once('SIGINT', onInterrupt);
+  try {
+    for await (const outcome of mergeStreams(streams)) {
+      reported.add(outcome.task);
+      yield outcome;
+    }
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+    await pool.closeAll();
+    for (const run of runs) {
+      for (const task of run.taskIds.values()) {
+        if (reported.has(task)) continue;
+        yield failure(task, `nx-slurm: no result for ${task}: the launch stopped before this index ended.`, startTime);
+      }
+    }
+  }
+}
+
+async function* streamRun(run: SweepRun, pool: SessionPool, log: (line: string) => void, wait: boolean, startTime: number): AsyncGenerator<TaskOutcome> {
+  let prepared: PreparedSweep | undefined;
+  try {
+    prepared = await prepareSweep(run.request);
+    const { jobName } = run.request;
+    for await (const index of launchSweep(prepared, () => pool.get(run.request.cluster), { wait, log })) {
+      const task = run.taskIds.get(index.index);
+      if (!task) continue;
+      yield {
+        task,
+        index,
+        result: { success: isSuccess(index.state), terminalOutput: indexSummary(jobName, index), startTime, endTime: Date.now() },
+      };
+    }
+  } catch (error) {
+    const message = (error as Error).message ?? String(error);
+    log(`${run.request.jobName}: ${message}`);
+    for (const task of run.taskIds.values()) yield failure(task, message, startTime);
+  }
+}
+
+function failure(task: string, message: string, startTime: number): TaskOutcome {
+  return { task, result: { success: false, terminalOutput: `${message}\n`, startTime, endTime: Date.now() } };
+}
+
+/** Yields from every stream as soon as any has a value. */
+async function* mergeStreams<T>(streams: AsyncGenerator<T>[]): AsyncGenerator<T> {
+  const next = (stream: AsyncGenerator<T>, slot: number) => stream.next().then((result) => ({ result, slot }));
+  const pending = new Map(streams.map((stream, slot) => [slot, next(stream, slot)]));
+  while (pending.size > 0) {
+    const { result, slot } = await Promise.race(pending.values());
+    if (result.done) pending.delete(slot);
+    else {
+      pending.set(slot, next(streams[slot], slot));
+      yield result.value;
+    }
+  }
+}
+
+export function dryRunReport(prepared: PreparedSweep): string {
+  const { plan, request } = prepared;
+  const lines = [`${request.jobName} on ${request.cluster.name} (dry run, nothing sent):`];
+  for (const { item } of plan.done) lines.push(`  ${item.index}: completed earlier, would be reported from the ledger`);
+  for (const { item, entry } of plan.attach) lines.push(`  ${item.index}: would attach to job ${entry.jobId}_${entry.taskId}`);
+  for (const item of plan.submit) lines.push(`  ${item.index}: would submit ${formatArgv(item.argv)}`);
+  return lines.join('\n');
+}

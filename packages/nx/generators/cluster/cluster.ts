@@ -1,0 +1,190 @@
+import { readFile } from 'node:fs/promises';
+import { homedir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { formatFiles, logger, type GeneratorCallback, type Tree } from '@nx/devkit';
+import { ConfigError, LOCAL_CLUSTER, mergeConnection, parsePluginOptions, parseSshConfig, type ClusterProfile } from '../../../config';
+import { LocalTransport, SshTransport, type Transport } from '../../../transport';
+import { initGenerator, isPluginRegistered } from '../init/init';
+import { checkPassed, connectAndCheck, type ClusterCheck } from './check-cluster';
+import { readPluginOptions, updatePluginOptions } from './plugin-options';
+
+export interface ClusterGeneratorSchema {
+  name: string;
+  host?: string;
+  user?: string;
+  port?: number;
+  identityFile?: string;
+  knownHostsFile?: string;
+  proxyJump?: string;
+  remoteRoot?: string;
+  partition?: string;
+  account?: string;
+  transport?: 'ssh' | 'local';
+  acceptNewHostKey?: boolean;
+  default?: boolean;
+  check?: boolean;
+  skipFormat?: boolean;
+}
+
+/** What --check needs from the outside world; tests pass fakes. */
+export interface ClusterCheckDeps {
+  connect(profile: ClusterProfile, log: (line: string) => void): Promise<Transport>;
+  log(line: string): void;
+}
+
+const defaultDeps: ClusterCheckDeps = { connect: connectToProfile, log: (line) => logger.info(line) };
+
+const CLUSTER_NAME = /^[A-Za-z0-9._-]+$/;
+
+/** Generator flag of each profile field it sets, for validation messages. */
+const FLAGS: Record<string, string> = {
+  host: '--host',
+  user: '--user',
+  port: '--port',
+  identityFile: '--identity-file',
+  knownHostsFile: '--known-hosts-file',
+  proxyJump: '--proxy-jump',
+  remoteRoot: '--remote-root',
+  partition: '--partition',
+  account: '--account',
+  transport: '--transport',
+};
+
+/**
+ * Adds or updates `clusters.<name>` in the nx-slurm options of nx.json: given fields replace
+ * the profile's, the others stay. With --check, connects after nx.json is written and throws
+ * when the cluster cannot run sweeps (the profile stays written).
+ */
+export async function clusterGenerator(
+  tree: Tree,
+  options: ClusterGeneratorSchema,
+  deps: ClusterCheckDeps = defaultDeps,
+): Promise<GeneratorCallback | void> {
+  const name = checkName(options.name);
+  if (!isPluginRegistered(tree)) await initGenerator(tree, { skipFormat: true });
+
+  const current = readPluginOptions(tree);
+  const clusters = isObject(current.clusters) ? current.clusters : {};
+  const profile = mergeProfile(isObject(clusters[name]) ? clusters[name] : {}, options);
+  const next: Record<string, unknown> = { ...current, clusters: { ...clusters, [name]: profile } };
+  if (options.default) next.defaultCluster = name;
+  else if (options.default === false && next.defaultCluster === name) delete next.defaultCluster;
+
+  const checked = validate(next, name);
+  updatePluginOptions(tree, () => next);
+  if (!options.skipFormat) await formatFiles(tree);
+
+  if (!options.check) return;
+  // Runs after Nx has written nx.json, so a failed check leaves the profile in place.
+  return () => runCheck(name, checked, deps);
+}
+
+export default clusterGenerator;
+
+function checkName(raw: string | undefined): string {
+  const name = raw?.trim() ?? '';
+  if (!name) throw new Error('A cluster name is required: nx g nx-slurm:cluster <name> --host <login-node>');
+  if (name === LOCAL_CLUSTER) {
+    throw new Error(
+      `"${LOCAL_CLUSTER}" is built in (this machine, no Slurm) and cannot be redefined: pick another name, e.g. nx g nx-slurm:cluster hpc --host <login-node>`,
+    );
+  }
+  if (!CLUSTER_NAME.test(name)) {
+    throw new Error(`Invalid cluster name "${name}": use letters, digits, ".", "_" or "-" (it is used as --cluster ${name} and in slurm.json).`);
+  }
+  return name;
+}
+
+/** The stored profile with the given options applied; empty strings (an empty prompt answer) mean "not given". */
+function mergeProfile(existing: Record<string, unknown>, options: ClusterGeneratorSchema): Record<string, unknown> {
+  const given = <T>(value: T | undefined): value is T => value !== undefined && value !== '';
+  const profile: Record<string, unknown> = { ...existing };
+  for (const key of ['host', 'user', 'port', 'identityFile', 'knownHostsFile', 'proxyJump', 'remoteRoot', 'transport'] as const) {
+    const value = options[key];
+    if (given(value)) profile[key] = typeof value === 'string' ? value.trim() : value;
+  }
+  if (options.acceptNewHostKey === true) profile.strictHostKeyChecking = 'accept-new';
+  if (options.acceptNewHostKey === false) delete profile.strictHostKeyChecking;
+
+  const resources: Record<string, unknown> = isObject(existing.resources) ? { ...existing.resources } : {};
+  if (given(options.partition)) resources.partition = options.partition.trim();
+  if (given(options.account)) resources.account = options.account.trim();
+  if (Object.keys(resources).length > 0) profile.resources = resources;
+  return profile;
+}
+
+/** Validates the plugin options as the plugin will read them; returns the parsed profile. */
+function validate(options: Record<string, unknown>, name: string): ClusterProfile {
+  try {
+    return parsePluginOptions(options).clusters![name];
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // formatPath writes `clusters.hpc.port`, or `clusters["my-hpc"].port` for names that are not identifiers
+    const prefixes = [`clusters.${name}.`, `clusters[${JSON.stringify(name)}].`];
+    const lines = error.issues.map((issue) => {
+      const prefix = prefixes.find((candidate) => issue.path.startsWith(candidate));
+      const field = prefix && /^(?:resources\.)?(\w+)/.exec(issue.path.slice(prefix.length))?.[1];
+      const flag = field && FLAGS[field] ? ` (${FLAGS[field]})` : '';
+      return `  nx.json: ${issue.path}${flag}: expected ${issue.expected}, found ${issue.found}${issue.hint ? `; ${issue.hint}` : ''}`;
+    });
+    throw new Error(`Cluster profile "${name}" is invalid; nx.json was not changed:\n${lines.join('\n')}`);
+  }
+}
+
+async function runCheck(name: string, profile: ClusterProfile, deps: ClusterCheckDeps): Promise<void> {
+  deps.log(`Checking cluster "${name}"...`);
+  const check = await connectAndCheck(() => deps.connect(profile, deps.log), {
+    partition: profile.resources?.partition,
+    maxArraySize: profile.maxArraySize,
+  });
+  for (const line of formatClusterCheck(name, check)) deps.log(line);
+  if (!checkPassed(check)) {
+    throw new Error(
+      `The check of cluster "${name}" failed. The profile is written in nx.json all the same: fix what is reported above, ` +
+        `then check again with: nx g nx-slurm:cluster ${name} --check`,
+    );
+  }
+}
+
+/** The check as lines for the terminal. */
+export function formatClusterCheck(name: string, check: ClusterCheck): string[] {
+  const lines = [`Cluster "${name}"${check.target ? ` (${check.target})` : ''}:`];
+  const row = (label: string, value: string | undefined) => value !== undefined && lines.push(`  ${label.padEnd(14)}${value}`);
+  row('Slurm', check.slurmVersion);
+  row(
+    'Partitions',
+    check.partitions &&
+      (check.partitions.length === 0
+        ? 'none listed'
+        : check.partitions
+            .map((p) => `${p.name}${p.isDefault ? ' (default)' : ''}: ${p.availability}, ${p.timeLimit}, ${p.nodes} node${p.nodes === 1 ? '' : 's'}`)
+            .join('; ')),
+  );
+  row('MaxArraySize', check.maxArraySize?.toString());
+  row('MinJobAge', check.minJobAge === undefined ? undefined : `${check.minJobAge} s`);
+  row('sacct', check.accounting === 'works' ? 'works' : check.accounting === 'disabled' ? 'accounting disabled (squeue and exit markers)' : undefined);
+  for (const problem of check.problems) {
+    const [first, ...rest] = problem.message.split('\n');
+    lines.push(`  ${problem.severity === 'error' ? 'ERROR' : 'WARNING'}: ${first}`, ...rest.map((line) => `    ${line}`));
+  }
+  if (checkPassed(check)) lines.push(`  Ready: run a sweep there with --cluster ${name}, or "cluster": "${name}" in slurm.json.`);
+  return lines;
+}
+
+/** The launcher's way: the profile, then ~/.ssh/config for its host, then OpenSSH's defaults. */
+async function connectToProfile(profile: ClusterProfile, log: (line: string) => void): Promise<Transport> {
+  if (profile.transport === 'local') return new LocalTransport();
+  const sshConfig = await readFile(join(homedir(), '.ssh', 'config'), 'utf8').catch(() => '');
+  const connection = mergeConnection(profile, parseSshConfig(sshConfig)(profile.host!), {
+    homeDir: homedir(),
+    username: userInfo().username,
+  });
+  return SshTransport.connect(connection, {
+    onHostKeyAccepted: (event) =>
+      log(`Trusted the new host key of ${event.host}:${event.port} (${event.fingerprint}); recorded in ${event.knownHostsFile}.`),
+  });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

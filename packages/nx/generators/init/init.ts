@@ -1,0 +1,30 @@
+import { formatFiles, readNxJson, updateNxJson, type Tree } from '@nx/devkit';
+
+export interface InitGeneratorSchema {
+  skipFormat?: boolean;
+}
+
+export const PLUGIN_NAME = 'nx-slurm';
+const IGNORED = '.nx-slurm/';
+
+export function isPluginRegistered(tree: Tree): boolean {
+  return (readNxJson(tree)?.plugins ?? []).some(
+    (entry) => (typeof entry === 'string' ? entry : entry.plugin) === PLUGIN_NAME,
+  );
+}
+
+/** Registers the plugin in nx.json and ignores the local cluster's folder; a second run changes nothing. */
+export async function initGenerator(tree: Tree, options: InitGeneratorSchema = {}): Promise<void> {
+  const nxJson = readNxJson(tree) ?? {};
+  if (!isPluginRegistered(tree)) {
+    nxJson.plugins = [...(nxJson.plugins ?? []), { plugin: PLUGIN_NAME, options: { clusters: {} } }];
+    updateNxJson(tree, nxJson);
+  }
+  const gitignore = tree.exists('.gitignore') ? tree.read('.gitignore', 'utf8') ?? '' : '';
+  if (!gitignore.split(/\r?\n/).some((line) => line.trim() === IGNORED || line.trim() === '.nx-slurm')) {
+    tree.write('.gitignore', `${gitignore}${gitignore && !gitignore.endsWith('\n') ? '\n' : ''}${IGNORED}\n`);
+  }
+  if (!options.skipFormat) await formatFiles(tree);
+}
+
+export default initGenerator;

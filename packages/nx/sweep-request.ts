@@ -1,0 +1,90 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ExecutorContext, NxJsonConfiguration } from '@nx/devkit';
+import {
+  ConfigError,
+  parsePluginOptions,
+  parseSweepConfig,
+  parseSweepConfigText,
+  resolveCluster,
+  type PluginOptions,
+  type SweepConfig,
+} from '../config';
+import type { SweepRequest } from '../launch';
+import { argumentVectors } from '../sweep';
+import { SWEEP_CONFIG_FILE } from './targets';
+import { isLibraryFolder, sweepOrThrow } from './workspace';
+
+/** Runtime flags every sweep executor accepts besides the sweep itself. */
+export interface RunFlags {
+  [option: string]: unknown;
+  cluster?: string;
+  force?: boolean;
+  dryRun?: boolean;
+  index?: number | string;
+}
+
+const RUN_FLAGS = ['force', 'dryRun', 'index', 'stderr', 'follow'];
+
+/** nx-slurm's entry in nx.json `plugins` (by package name, or a local path to this plugin). */
+export function pluginOptionsOf(nxJson: NxJsonConfiguration | undefined): PluginOptions {
+  const entry = (nxJson?.plugins ?? []).find((p) => {
+    const name = typeof p === 'string' ? p : p.plugin;
+    return name === 'nx-slurm' || /nx-slurm|packages\/nx\/plugin/.test(name);
+  });
+  return parsePluginOptions(typeof entry === 'object' ? entry.options ?? {} : {}, 'nx.json');
+}
+
+/**
+ * The sweep of a project: inline executor options when they hold a `command`, else the
+ * project's slurm.json. Everything is validated here, before any connection.
+ */
+export function sweepConfigOf(workspaceRoot: string, projectRoot: string, options: Record<string, unknown>): { config: SweepConfig; file: string } {
+  if (typeof options.command === 'string') {
+    const inline = Object.fromEntries(Object.entries(options).filter(([key]) => !RUN_FLAGS.includes(key)));
+    return { config: parseSweepConfig(inline, `${join(projectRoot, 'project.json')} (executor options)`), file: join(projectRoot, 'project.json') };
+  }
+  const file = join(projectRoot, SWEEP_CONFIG_FILE);
+  const path = join(workspaceRoot, file);
+  if (!existsSync(path)) {
+    throw new ConfigError({ file, path: '', expected: `a ${SWEEP_CONFIG_FILE} or a "command" in the executor options`, found: 'neither' });
+  }
+  return { config: parseSweepConfigText(readFileSync(path, 'utf8'), file), file };
+}
+
+export function sweepRequestOf(context: ExecutorContext, projectName: string, options: RunFlags): SweepRequest {
+  const projects = context.projectsConfigurations?.projects ?? {};
+  const projectRoot = projects[projectName]?.root ?? '';
+  const { config, file } = sweepConfigOf(context.root, projectRoot, options);
+  const vectors = sweepOrThrow(argumentVectors(config), file);
+  const cluster = resolveCluster(
+    { flag: options.cluster, env: process.env.NX_SLURM_CLUSTER || undefined, config: config.cluster },
+    pluginOptionsOf(context.nxJsonConfiguration),
+    file,
+  );
+  const libraries = (config.libraries ?? []).map((library, position) => {
+    if (isLibraryFolder(context.root, library)) return { name: library, root: library };
+    const project = projects[library];
+    if (project) return { name: library, root: project.root };
+    throw new ConfigError({
+      file,
+      path: `libraries[${position}]`,
+      expected: 'a workspace folder or an Nx project name',
+      found: JSON.stringify(library),
+    });
+  });
+  const index = options.index === undefined ? undefined : Number(options.index);
+  if (index !== undefined && !(Number.isInteger(index) && index >= 0 && index < vectors.length)) {
+    throw new ConfigError({ file, path: 'index', expected: `an index from 0 to ${vectors.length - 1}`, found: String(options.index) });
+  }
+  return {
+    workspaceRoot: context.root,
+    projectRoot,
+    jobName: config.jobName ?? projectName,
+    config,
+    libraries,
+    cluster,
+    indices: index === undefined ? undefined : [index],
+    force: options.force,
+  };
+}

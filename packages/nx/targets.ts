@@ -1,0 +1,106 @@
+import type { TargetConfiguration } from '@nx/devkit';
+import type { SweepConfig } from '../config';
+import { formatArgv } from '../sweep';
+
+export const SWEEP_CONFIG_FILE = 'slurm.json';
+
+/** Target names, one place: generators, docs and the batch executor all read them here. */
+export const TARGETS = {
+  bundle: 'slurm-bundle',
+  array: 'slurm-array',
+  submit: 'slurm-submit',
+  status: 'slurm-status',
+  logs: 'slurm-logs',
+  cancel: 'slurm-cancel',
+} as const;
+
+export function indexTargetName(index: number): string {
+  return `${TARGETS.array}--${index}`;
+}
+
+/** The index of a `slurm-array--<i>` target, or undefined for any other target name. */
+export function indexOfTarget(target: string): number | undefined {
+  const match = /^slurm-array--(\d+)$/.exec(target);
+  return match ? Number(match[1]) : undefined;
+}
+
+export interface SweepTargetsInput {
+  /** Project root relative to the workspace (`apps/exp`). */
+  projectRoot: string;
+  jobName: string;
+  config: SweepConfig;
+  /** Argument vectors of the sweep, index i = vectors[i]. */
+  vectors: string[][];
+  /** Workspace-relative folders of libraries given as paths (Nx project libraries come through `^` inputs). */
+  libraryFolders: string[];
+}
+
+/**
+ * `slurm.json` -> inferred targets, as plain data (the jest plugin's atomizer shape): one cached
+ * `slurm-array--<i>` per index, the `slurm-array` aggregator, and the run-management targets.
+ */
+export function sweepTargets(input: SweepTargetsInput): Record<string, TargetConfiguration> {
+  const { projectRoot, jobName, config, vectors, libraryFolders } = input;
+  const sourceInputs = [
+    'default',
+    '^default',
+    ...libraryFolders.map((folder) => `{workspaceRoot}/${folder}/**/*`),
+    { env: 'NX_SLURM_CLUSTER' },
+  ];
+  const indexTargets: Record<string, TargetConfiguration> = {};
+  vectors.forEach((argv, index) => {
+    indexTargets[indexTargetName(index)] = {
+      executor: 'nx-slurm:array',
+      options: { index },
+      cache: true,
+      inputs: sourceInputs,
+      outputs: [],
+      metadata: {
+        technologies: ['slurm'],
+        description: `${jobName}/${index}: ${[config.command, formatArgv(argv)].filter(Boolean).join(' ')}`,
+      },
+    };
+  });
+  const manage = (executor: string, description: string): TargetConfiguration => ({
+    executor: `nx-slurm:${executor}`,
+    cache: false,
+    metadata: { technologies: ['slurm'], description },
+  });
+  return {
+    [TARGETS.bundle]: {
+      executor: 'nx-slurm:bundle',
+      cache: true,
+      inputs: sourceInputs.filter((i) => typeof i === 'string'),
+      outputs: [`{workspaceRoot}/dist/nx-slurm/${projectRoot || '.'}`],
+      metadata: { technologies: ['slurm'], description: 'Reproducible tarballs of the source and each library' },
+    },
+    ...indexTargets,
+    [TARGETS.array]: {
+      executor: 'nx:noop',
+      cache: false,
+      dependsOn: vectors.map((_, index) => ({ target: indexTargetName(index), params: 'forward' as const })),
+      metadata: {
+        technologies: ['slurm'],
+        description: `Run the ${vectors.length}-index sweep ${jobName} as one Slurm job array`,
+      },
+    },
+    [TARGETS.submit]: manage('submit', 'Submit the sweep (or attach to its run) and return without waiting'),
+    [TARGETS.status]: manage('status', 'Table of the latest run: index, arguments, state, exit code, elapsed, node'),
+    [TARGETS.logs]: manage('logs', 'Print one index log: --index <i> [--stderr] [--follow]'),
+    [TARGETS.cancel]: manage('cancel', 'Cancel the run, or one index with --index <i>'),
+  };
+}
+
+export function targetGroups(vectors: string[][]): Record<string, string[]> {
+  return {
+    'Slurm sweep': [
+      TARGETS.array,
+      ...vectors.map((_, index) => indexTargetName(index)),
+      TARGETS.submit,
+      TARGETS.status,
+      TARGETS.logs,
+      TARGETS.cancel,
+      TARGETS.bundle,
+    ],
+  };
+}

@@ -1,0 +1,25 @@
+import { describeFailure } from './describe-failure';
+import type { ElementStatus } from './element-status';
+
+const element = (fields: Omit<ElementStatus, 'jobId' | 'taskId'>): ElementStatus => ({ jobId: '1', taskId: 0, ...fields });
+
+describe('describeFailure', () => {
+  it.each<[Omit<ElementStatus, 'jobId' | 'taskId'>, string]>([
+    [{ state: 'FAILED', exitCode: 3 }, 'FAILED (exit code 3)'],
+    [{ state: 'FAILED', exitCode: 3, reason: 'NonZeroExitCode' }, 'FAILED (exit code 3)'],
+    [{ state: 'FAILED', exitCode: 0, signal: 9, reason: 'JobLaunchFailure' }, 'FAILED (killed by signal 9; JobLaunchFailure)'],
+    [{ state: 'FAILED' }, 'FAILED'],
+    [{ state: 'TIMEOUT', exitCode: 0 }, 'TIMEOUT (time limit reached; raise resources.time)'],
+    [{ state: 'OUT_OF_MEMORY', exitCode: 0, signal: 125 }, 'OUT_OF_MEMORY (memory limit reached; raise resources.mem)'],
+    [{ state: 'CANCELLED', reason: 'JobArrayTaskLimit' }, 'CANCELLED'],
+    [{ state: 'NODE_FAIL' }, 'NODE_FAIL (will be resubmitted up to retries)'],
+    [{ state: 'BOOT_FAIL' }, 'BOOT_FAIL (will be resubmitted up to retries)'],
+    [{ state: 'PREEMPTED' }, 'PREEMPTED (will be resubmitted up to retries)'],
+    [{ state: 'DEADLINE' }, 'DEADLINE (the deadline passed before it finished)'],
+    [{ state: 'PENDING', reason: 'Priority' }, 'PENDING (Priority)'],
+    [{ state: 'COMPLETED', exitCode: 0 }, 'COMPLETED'],
+    [{ state: 'UNKNOWN' }, 'UNKNOWN'],
+  ])('%j -> %s', (fields, text) => {
+    expect(describeFailure(element(fields))).toBe(text);
+  });
+});

@@ -1,0 +1,31 @@
+import type { ElementStatus } from './element-status';
+import { isTransient } from './states';
+
+/** Reasons that only repeat what the state already says. */
+const OBVIOUS_REASONS = new Set(['None', 'NonZeroExitCode']);
+
+/** One line saying how an element ended and, when there is one, what the user can do about it. */
+export function describeFailure(status: ElementStatus): string {
+  const { state, exitCode, signal, reason } = status;
+  if (isTransient(state)) return `${state} (will be resubmitted up to retries)`;
+  switch (state) {
+    case 'FAILED': {
+      const details = [
+        signal !== undefined ? `killed by signal ${signal}` : exitCode !== undefined ? `exit code ${exitCode}` : undefined,
+        reason !== undefined && !OBVIOUS_REASONS.has(reason) ? reason : undefined,
+      ].filter((part) => part !== undefined);
+      return details.length === 0 ? 'FAILED' : `FAILED (${details.join('; ')})`;
+    }
+    case 'TIMEOUT':
+      return 'TIMEOUT (time limit reached; raise resources.time)';
+    case 'OUT_OF_MEMORY':
+      return 'OUT_OF_MEMORY (memory limit reached; raise resources.mem)';
+    case 'DEADLINE':
+      return 'DEADLINE (the deadline passed before it finished)';
+    case 'PENDING':
+      return reason === undefined ? state : `${state} (${reason})`;
+    default:
+      // Other reasons are left over from pending (a cancelled element keeps `JobArrayTaskLimit`).
+      return state;
+  }
+}

@@ -1,0 +1,25 @@
+export { isFinal, isSuccess, isTransient, normalizeState, type SlurmState } from './states';
+export { mergeStatuses, parseSacct, parseSqueue, type ElementStatus } from './element-status';
+export { describeFailure } from './describe-failure';
+export {
+  encodeArgv,
+  encodeEnv,
+  renderJobScript,
+  shellQuote,
+  type JobScriptSpec,
+  type SbatchResources,
+} from './job-script';
+export {
+  parseSbatchOutput,
+  parseSlurmConfig,
+  sacctArgv,
+  sbatchArgv,
+  scancelArgv,
+  scontrolConfigArgv,
+  squeueArgv,
+  type SbatchArgs,
+  type SlurmConfig,
+} from './commands';
+export { SlurmError } from './slurm-error';
+export { SlurmClient, type SlurmExec, type SubmitArgs } from './slurm-client';
+export { timeLimitSeconds } from './time-limit';

@@ -1,0 +1,5 @@
+export { splitShellWords } from './shell-words';
+export { argumentVectors } from './argument-vectors';
+export { fingerprint } from './fingerprint';
+export { compressIndices, parseIndexList, chunkForArraySize, type ArrayChunk } from './indices';
+export { formatArgv } from './format-argv';
