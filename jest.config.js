@@ -1,5 +1,5 @@
 /** Two projects: `unit` (pure logic, fast, beside the code) and `e2e` (real cluster, packed plugin). */
-const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] };
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 module.exports = {
   projects: [
     { displayName: 'unit', testEnvironment: 'node', transform, testMatch: ['<rootDir>/packages/**/*.spec.ts'] },

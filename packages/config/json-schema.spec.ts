@@ -79,7 +79,7 @@ describe('arrayExecutorJsonSchema', () => {
   });
 
   it('adds the runtime flags to the sweep fields', () => {
-    expect(Object.keys(schema.properties ?? {})).toEqual([...Object.keys(sweepJsonSchema().properties as object), 'force', 'dryRun']);
+    expect(Object.keys(schema.properties ?? {})).toEqual([...Object.keys(sweepJsonSchema().properties as object), 'force', 'dryRun', 'index']);
     expect(schema.properties?.force).toMatchObject({ type: 'boolean', description: expect.any(String) });
   });
 
