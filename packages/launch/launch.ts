@@ -17,7 +17,8 @@ import type { LedgerEntry } from './ledger';
 import type { SweepIndex } from './plan';
 import type { PreparedSweep } from './prepare';
 import { newRunId, runFiles } from './remote-layout';
-import { PREPARE, STAGE, TAILS, parseTails } from './remote-scripts';
+import { CREATE_RUN, TAILS, parseTails } from './remote-scripts';
+import { ensureBundles } from './ship';
 import { countStates, progressLine, type IndexResult } from './report';
 import type { Session } from './session';
 
@@ -67,29 +68,18 @@ interface Tracked {
 async function submitRun(sweep: PreparedSweep, session: Session, items: SweepIndex[], options: LaunchOptions): Promise<Tracked[]> {
   const { request } = sweep;
   const { transport, layout, scheduler } = session;
-  const bundles = [sweep.project, ...sweep.libraries.map((l) => l.bundle)];
-  const jobRuns = layout.jobRuns(request.jobName);
-
-  const prepared = await transport.exec(['bash', '-c', PREPARE, 'nx-slurm', layout.root, jobRuns, ...bundles.map((b) => b.sha256)]);
-  if (prepared.code !== 0) throw new Error(`Could not prepare ${layout.root} on ${transport.target}: ${prepared.stderr.trim()}`);
-  const present = new Set(prepared.stdout.split('\n').filter(Boolean));
-  const uploads: string[] = [];
-  for (const bundle of uniqueBy(bundles, (b) => b.sha256)) {
-    if (present.has(bundle.sha256)) continue;
-    const upload = posix.join(layout.incomingDir, `${bundle.sha256}.${randomBytes(4).toString('hex')}.tar.gz`);
-    await transport.writeFile(upload, bundle.data);
-    uploads.push(bundle.sha256, upload);
-    options.log(`${request.jobName}: uploaded ${bundleName(sweep, bundle.sha256)} (${formatBytes(bundle.bytes)})`);
-  }
-  if (uploads.length === 0) options.log(`${request.jobName}: code unchanged on ${transport.target}, nothing uploaded`);
-
+  await ensureBundles(
+    session,
+    [{ label: 'project', bundle: sweep.project }, ...sweep.libraries.map((l) => ({ label: `library ${l.name}`, bundle: l.bundle }))],
+    options.log,
+  );
   const runId = newRunId(new Date(), randomBytes(2).toString('hex'));
   const runDir = layout.run(request.jobName, runId);
-  const runTarball = posix.join(jobRuns, `.${runId}.tar.gz`);
+  const runTarball = posix.join(layout.incomingDir, `run-${request.jobName}-${runId}.tar.gz`);
   const runFolder = runFolderEntries(sweep, session, runDir, runId, items);
   await transport.writeFile(runTarball, (await createTarballFromEntries(runFolder.files, runFolder.dirs)).data);
-  const staged = await transport.exec(['bash', '-c', STAGE, 'nx-slurm', layout.root, runDir, runTarball, ...uploads]);
-  if (staged.code !== 0) throw new Error(`Could not stage run ${runDir} on ${transport.target}: ${staged.stderr.trim()}`);
+  const created = await transport.exec(['bash', '-c', CREATE_RUN, 'nx-slurm', runDir, runTarball]);
+  if (created.code !== 0) throw new Error(`Could not create run ${runDir} on ${transport.target}: ${created.stderr.trim()}`);
 
   const { maxArraySize } = await scheduler.limits();
   const tracked: Tracked[] = [];
@@ -286,17 +276,4 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
   return groups;
-}
-
-function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
-  return [...new Map(items.map((item) => [key(item), item])).values()];
-}
-
-function bundleName(sweep: PreparedSweep, sha256: string): string {
-  const library = sweep.libraries.find((l) => l.bundle.sha256 === sha256);
-  return `${library ? `library ${library.name}` : 'project'} bundle ${sha256.slice(0, 12)}`;
-}
-
-function formatBytes(bytes: number): string {
-  return bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
 }

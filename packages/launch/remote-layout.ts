@@ -9,7 +9,7 @@ export class RemoteLayout {
   }
   /** Uploads land here first; only a verified, fully extracted bundle is renamed into place. */
   get incomingDir(): string {
-    return posix.join(this.bundlesDir, '.incoming');
+    return posix.join(this.root, 'incoming');
   }
   bundle(sha256: string): string {
     return posix.join(this.bundlesDir, sha256);

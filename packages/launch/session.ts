@@ -12,6 +12,8 @@ export interface Session {
   transport: Transport;
   scheduler: Scheduler;
   layout: RemoteLayout;
+  /** Bundle hashes known installed (or being installed) on the cluster during this session. */
+  installedBundles: Map<string, Promise<void>>;
 }
 
 /** The `local` cluster keeps the cluster layout inside the workspace. */
@@ -26,7 +28,7 @@ export async function openSession(cluster: ResolvedCluster, workspaceRoot: strin
       cluster.name === 'local' ? localClusterRoot(workspaceRoot) : await expandHome(cluster.profile.remoteRoot ?? '~/nx-slurm', transport);
     const scheduler =
       cluster.scheduler === 'local' ? new LocalScheduler(root) : new SlurmScheduler(transport, cluster.profile.maxArraySize);
-    return { cluster, transport, scheduler, layout: new RemoteLayout(root) };
+    return { cluster, transport, scheduler, layout: new RemoteLayout(root), installedBundles: new Map() };
   } catch (error) {
     await transport.close();
     throw error;
@@ -56,7 +58,11 @@ async function expandHome(path: string, transport: Transport): Promise<string> {
 export class SessionPool {
   private readonly sessions = new Map<string, Promise<Session>>();
 
-  constructor(private readonly workspaceRoot: string) {}
+  /** `report` receives one line per session when it closes: what the invocation cost the cluster. */
+  constructor(
+    private readonly workspaceRoot: string,
+    private readonly report?: (line: string) => void,
+  ) {}
 
   get(cluster: ResolvedCluster): Promise<Session> {
     let session = this.sessions.get(cluster.name);
@@ -70,6 +76,12 @@ export class SessionPool {
   async closeAll(): Promise<void> {
     const sessions = await Promise.allSettled(this.sessions.values());
     this.sessions.clear();
-    await Promise.all(sessions.map((s) => (s.status === 'fulfilled' ? s.value.transport.close() : undefined)));
+    for (const settled of sessions) {
+      if (settled.status !== 'fulfilled') continue;
+      const { cluster, transport } = settled.value;
+      const { connections, commands, bytesSent } = transport.stats();
+      this.report?.(`nx-slurm: ${cluster.name}: ${connections} connection(s), ${commands} command(s), ${bytesSent} bytes sent`);
+      await transport.close();
+    }
   }
 }

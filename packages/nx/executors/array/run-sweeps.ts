@@ -31,9 +31,9 @@ export interface TaskOutcome {
  */
 export async function* runSweeps(runs: SweepRun[], context: ExecutorContext, wait = true): AsyncGenerator<TaskOutcome> {
   const startTime = Date.now();
-  const pool = new SessionPool(context.root);
-  const reported = new Set<string>();
   const log = (line: string) => process.stdout.write(`${line}\n`);
+  const pool = new SessionPool(context.root, log);
+  const reported = new Set<string>();
   const streams = runs.map((run) => streamRun(run, pool, log, wait, startTime));
   const onInterrupt = () => {
     log('\nnx-slurm: interrupted. The job keeps running on the cluster: rerun the same command to attach to it, or cancel it with `nx run <project>:slurm-cancel`.');

@@ -1,0 +1,102 @@
+/**
+ * A user's workspace for the sweep e2e specs: the packed plugin, a `lab` cluster profile that
+ * reaches the test cluster over SSH, and experiment projects written as a user would.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { labDir, readLabEnv } from './cluster';
+import { createWorkspace, type RunResult, type Workspace } from './workspace';
+
+/** The `lab` profile, with a remoteRoot of its own so specs never see each other's bundles. */
+export function labProfile(overrides: Record<string, unknown> = {}) {
+  const env = readLabEnv();
+  return {
+    host: env.NX_SLURM_LAB_HOST,
+    port: Number(env.NX_SLURM_LAB_PORT),
+    user: env.NX_SLURM_LAB_USER,
+    identityFile: env.NX_SLURM_LAB_IDENTITY_FILE,
+    knownHostsFile: env.NX_SLURM_LAB_KNOWN_HOSTS_FILE,
+    remoteRoot: `~/nx-slurm-e2e/${randomBytes(4).toString('hex')}`,
+    ...overrides,
+  };
+}
+
+export async function writeFiles(dir: string, files: Record<string, string | object>): Promise<void> {
+  for (const [file, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+    await writeFile(path.join(dir, file), typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`);
+  }
+}
+
+/** A workspace whose nx.json registers nx-slurm with the lab cluster as default. */
+export async function sweepWorkspace(name: string, files: Record<string, string | object>): Promise<Workspace> {
+  const workspace = await createWorkspace(name);
+  await writeFiles(workspace.dir, {
+    'nx.json': { analytics: false, plugins: [{ plugin: 'nx-slurm', options: { defaultCluster: 'lab', clusters: { lab: labProfile() } } }] },
+    ...files,
+  });
+  return workspace;
+}
+
+/** A library project with one Python module. */
+export function pythonLibrary(root: string, name: string, module: string, source: string): Record<string, string | object> {
+  return { [`${root}/project.json`]: { name, projectType: 'library' }, [`${root}/${module}.py`]: source };
+}
+
+/** An experiment project: project.json, slurm.json and its program files. */
+export function experiment(root: string, name: string, slurm: object, program: Record<string, string>): Record<string, string | object> {
+  return {
+    [`${root}/project.json`]: { name, projectType: 'application' },
+    [`${root}/slurm.json`]: slurm,
+    ...Object.fromEntries(Object.entries(program).map(([file, source]) => [`${root}/${file}`, source])),
+  };
+}
+
+/** Job ids the launcher reported submitting, in order. */
+export function submittedJobs(output: string): string[] {
+  return [...output.matchAll(/submitted job (\S+) \((\d+) index/g)].map((m) => m[1]);
+}
+
+/** What the launcher reported sending: `nx-slurm: lab: 1 connection(s), 5 command(s), 1234 bytes sent`. */
+export function transportFigures(output: string): { connections: number; commands: number; bytesSent: number } | undefined {
+  const match = /nx-slurm: lab: (\d+) connection\(s\), (\d+) command\(s\), (\d+) bytes sent/.exec(output);
+  return match ? { connections: Number(match[1]), commands: Number(match[2]), bytesSent: Number(match[3]) } : undefined;
+}
+
+export interface SacctRow {
+  jobId: string;
+  state: string;
+  exitCode: string;
+  start: string;
+  end: string;
+}
+
+/** sacct on this machine (the lab's controller), one row per element. */
+export function sacct(jobId: string): SacctRow[] {
+  const out = execFileSync('sacct', ['-j', jobId, '-X', '-P', '-n', '--format=JobID,State,ExitCode,Start,End'], {
+    encoding: 'utf8',
+    env: { ...process.env, SLURM_BITSTR_LEN: '0' },
+  });
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [id, state, exitCode, start, end] = line.split('|');
+      return { jobId: id, state, exitCode, start, end };
+    });
+}
+
+/** Accepted SSH logins so far on the lab's sshd (its log), to prove nothing connected. */
+export async function sshLogins(): Promise<number> {
+  const log = await readFile(path.join(labDir(), 'log', 'sshd.log'), 'utf8').catch(() => '');
+  return (log.match(/Accepted publickey/g) ?? []).length;
+}
+
+/** A file under the lab user's home, read as root on this machine (the cluster's shared filesystem). */
+export function remoteHome(): string {
+  return execFileSync('bash', ['-c', `getent passwd ${readLabEnv().NX_SLURM_LAB_USER} | cut -d: -f6`], { encoding: 'utf8' }).trim();
+}
+
+export const output = (r: RunResult) => `${r.stdout}\n${r.stderr}`;
