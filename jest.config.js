@@ -2,14 +2,14 @@
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 module.exports = {
   projects: [
-    { displayName: 'unit', testEnvironment: 'node', transform, testMatch: ['<rootDir>/packages/**/*.spec.ts'] },
+    { displayName: 'unit', testEnvironment: 'node', transform, testMatch: ['<rootDir>/packages/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts'] },
     {
       displayName: 'e2e',
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/e2e/**/*.e2e.ts'],
+      // jest ignores testTimeout inside a project: each e2e spec calls jest.setTimeout itself
       globalSetup: '<rootDir>/e2e/support/global-setup.ts',
-      testTimeout: 300000,
     },
   ],
 };

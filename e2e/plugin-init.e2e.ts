@@ -6,6 +6,8 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { createWorkspace, type Workspace } from './support/workspace';
 
+jest.setTimeout(120_000);
+
 describe('nx-slurm installed from its tarball', () => {
   let workspace: Workspace;
   beforeAll(async () => {

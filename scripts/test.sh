@@ -15,15 +15,21 @@ if ! bash e2e/cluster/install.sh || ! bash e2e/cluster/start.sh; then
   exit 1
 fi
 
+# ts-jest compiles each file alone (isolatedModules): the types of specs and sources are checked here.
+if ! npx tsc -p tsconfig.json --noEmit; then
+  echo "scripts/test.sh: the type check failed (npx tsc -p tsconfig.json --noEmit)" >&2
+  typecheck_failed=1
+fi
+
 # --forceExit: a spec that leaks a handle must fail the run, not hang CI until its time limit.
 # NX_SLURM_TEST_TIMEOUT bounds the whole jest run (seconds).
 timeout --signal=TERM --kill-after=30 "${NX_SLURM_TEST_TIMEOUT:-3600}" \
   npx jest --ci --forceExit --json --outputFile="$out/jest.json" "$@"
 jest_status=$?
 
-node - "$out/jest.json" "$jest_status" <<'JS'
+node - "$out/jest.json" "$jest_status" "${typecheck_failed:-0}" <<'JS'
 const fs = require('node:fs');
-const [file, jestStatus] = process.argv.slice(2);
+const [file, jestStatus, typecheckFailed] = process.argv.slice(2);
 let report;
 try {
   report = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -36,7 +42,7 @@ try {
 const brokenSuites = report.testResults.filter((suite) => suite.status === 'failed' && suite.assertionResults.every((t) => t.status !== 'failed'));
 for (const suite of brokenSuites) console.log(`suite failed to run: ${suite.name}\n  ${(suite.message || '').trim().split('\n').slice(0, 8).join('\n  ')}`);
 const passed = report.numPassedTests;
-let failed = report.numFailedTests + brokenSuites.length;
+let failed = report.numFailedTests + brokenSuites.length + Number(typecheckFailed);
 if (Number(jestStatus) !== 0 && failed === 0) {
   console.log(`jest exited with status ${jestStatus} although no test failed: counted as one failure`);
   failed = 1;

@@ -88,7 +88,7 @@ export interface Workspace {
 }
 
 /** Nx without daemon, cloud, TUI or prompts: output a test can read. */
-export const NX_ENV = { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true' };
+export const NX_ENV = { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1' };
 
 async function repoNxVersion(): Promise<string> {
   const manifest = JSON.parse(await readFile(path.join(REPO_ROOT, 'node_modules/nx/package.json'), 'utf8')) as { version: string };

@@ -19,4 +19,4 @@ export { parseSweepConfig, parseArrayExecutorOptions, parsePluginOptions, parseS
 export { resolveCluster, type ResolvedCluster, type ClusterChoice } from './resolve-cluster';
 export { parseSshConfig, type SshHostConfig } from './ssh-config';
 export { mergeConnection, type Connection, type LocalDefaults } from './connection';
-export { sweepJsonSchema, arrayExecutorJsonSchema } from './json-schema';
+export { sweepJsonSchema, arrayExecutorJsonSchema, sweepReferenceMarkdown } from './json-schema';

@@ -17,3 +17,24 @@ export function arrayExecutorJsonSchema(): Record<string, unknown> {
   const { $schema: _dialect, required: _required, ...schema } = z.toJSONSchema(arrayExecutorOptionsSchema, { io: 'input' });
   return { version: 2, title: 'nx-slurm array executor', ...schema };
 }
+
+type JsonSchemaNode = { type?: string; description?: string; properties?: Record<string, JsonSchemaNode>; items?: JsonSchemaNode };
+
+/**
+ * The README's slurm.json reference, rendered from the same schema: one row per field (nested
+ * `resources` fields too), so the docs cannot drift from what the validator accepts.
+ */
+export function sweepReferenceMarkdown(): string {
+  const schema = sweepJsonSchema() as JsonSchemaNode;
+  const rows: string[] = [];
+  const typeOf = (node: JsonSchemaNode) => (node.type === 'array' && node.items?.type ? `${node.items.type}[]` : node.type ?? 'string | object');
+  const visit = (properties: Record<string, JsonSchemaNode>, prefix: string) => {
+    for (const [name, node] of Object.entries(properties)) {
+      if (name === '$schema') continue;
+      rows.push(`| \`${prefix}${name}\` | ${typeOf(node)} | ${(node.description ?? '').replace(/\|/g, '\\|')} |`);
+      if (node.properties && name === 'resources') visit(node.properties, `${prefix}${name}.`);
+    }
+  };
+  visit(schema.properties ?? {}, '');
+  return ['| field | type | meaning |', '|---|---|---|', ...rows].join('\n');
+}
