@@ -13,5 +13,5 @@ export {
   type IndexResult,
   type ProgressCounts,
 } from './report';
-export { localClusterRoot, openSession, SessionPool, type Session } from './session';
+export { connectProfile, localClusterRoot, openSession, SessionPool, type Session } from './session';
 export { cancelSweep, currentResults, latestEntries } from './inspect';

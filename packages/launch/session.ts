@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { join, posix } from 'node:path';
-import { mergeConnection, parseSshConfig, type ResolvedCluster } from '../config';
+import { mergeConnection, parseSshConfig, type ClusterProfile, type ResolvedCluster } from '../config';
 import { LocalScheduler, SlurmScheduler, type Scheduler } from '../scheduler';
 import { LocalTransport, SshTransport, type Transport } from '../transport';
 import { RemoteLayout } from './remote-layout';
@@ -21,8 +21,8 @@ export function localClusterRoot(workspaceRoot: string): string {
   return join(workspaceRoot, '.nx-slurm', 'local');
 }
 
-export async function openSession(cluster: ResolvedCluster, workspaceRoot: string): Promise<Session> {
-  const transport = cluster.transport === 'local' ? new LocalTransport() : await connectSsh(cluster);
+export async function openSession(cluster: ResolvedCluster, workspaceRoot: string, log?: (line: string) => void): Promise<Session> {
+  const transport = cluster.name === 'local' ? new LocalTransport() : await connectProfile(cluster.profile, log);
   try {
     const root =
       cluster.name === 'local' ? localClusterRoot(workspaceRoot) : await expandHome(cluster.profile.remoteRoot ?? '~/nx-slurm', transport);
@@ -35,14 +35,21 @@ export async function openSession(cluster: ResolvedCluster, workspaceRoot: strin
   }
 }
 
-async function connectSsh(cluster: ResolvedCluster): Promise<Transport> {
+/**
+ * The transport of a profile: this machine, or SSH with the profile's fields first, then
+ * ~/.ssh/config for its host, then OpenSSH's defaults (and the agent).
+ */
+export async function connectProfile(profile: ClusterProfile, log: (line: string) => void = () => {}): Promise<Transport> {
+  if (profile.transport === 'local') return new LocalTransport();
   const sshConfigText = await readFile(join(homedir(), '.ssh', 'config'), 'utf8').catch(() => '');
-  const host = cluster.profile.host ?? cluster.name;
-  const connection = mergeConnection(cluster.profile, parseSshConfig(sshConfigText)(host), {
+  const connection = mergeConnection(profile, parseSshConfig(sshConfigText)(profile.host!), {
     homeDir: homedir(),
     username: userInfo().username,
   });
-  return SshTransport.connect(connection);
+  return SshTransport.connect(connection, {
+    onHostKeyAccepted: (event) =>
+      log(`nx-slurm: trusted the new host key of ${event.host}:${event.port} (${event.fingerprint}); recorded in ${event.knownHostsFile}`),
+  });
 }
 
 async function expandHome(path: string, transport: Transport): Promise<string> {
@@ -67,7 +74,7 @@ export class SessionPool {
   get(cluster: ResolvedCluster): Promise<Session> {
     let session = this.sessions.get(cluster.name);
     if (!session) {
-      session = openSession(cluster, this.workspaceRoot);
+      session = openSession(cluster, this.workspaceRoot, this.report);
       this.sessions.set(cluster.name, session);
     }
     return session;

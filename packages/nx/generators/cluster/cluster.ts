@@ -1,9 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { homedir, userInfo } from 'node:os';
-import { join } from 'node:path';
 import { formatFiles, logger, type GeneratorCallback, type Tree } from '@nx/devkit';
-import { ConfigError, LOCAL_CLUSTER, mergeConnection, parsePluginOptions, parseSshConfig, type ClusterProfile } from '../../../config';
-import { LocalTransport, SshTransport, type Transport } from '../../../transport';
+import { ConfigError, LOCAL_CLUSTER, parsePluginOptions, type ClusterProfile } from '../../../config';
+import { connectProfile } from '../../../launch';
+import type { Transport } from '../../../transport';
 import { initGenerator, isPluginRegistered } from '../init/init';
 import { checkPassed, connectAndCheck, type ClusterCheck } from './check-cluster';
 import { readPluginOptions, updatePluginOptions } from './plugin-options';
@@ -32,7 +30,7 @@ export interface ClusterCheckDeps {
   log(line: string): void;
 }
 
-const defaultDeps: ClusterCheckDeps = { connect: connectToProfile, log: (line) => logger.info(line) };
+const defaultDeps: ClusterCheckDeps = { connect: connectProfile, log: (line) => logger.info(line) };
 
 const CLUSTER_NAME = /^[A-Za-z0-9._-]+$/;
 
@@ -169,20 +167,6 @@ export function formatClusterCheck(name: string, check: ClusterCheck): string[] 
   }
   if (checkPassed(check)) lines.push(`  Ready: run a sweep there with --cluster ${name}, or "cluster": "${name}" in slurm.json.`);
   return lines;
-}
-
-/** The launcher's way: the profile, then ~/.ssh/config for its host, then OpenSSH's defaults. */
-async function connectToProfile(profile: ClusterProfile, log: (line: string) => void): Promise<Transport> {
-  if (profile.transport === 'local') return new LocalTransport();
-  const sshConfig = await readFile(join(homedir(), '.ssh', 'config'), 'utf8').catch(() => '');
-  const connection = mergeConnection(profile, parseSshConfig(sshConfig)(profile.host!), {
-    homeDir: homedir(),
-    username: userInfo().username,
-  });
-  return SshTransport.connect(connection, {
-    onHostKeyAccepted: (event) =>
-      log(`Trusted the new host key of ${event.host}:${event.port} (${event.fingerprint}); recorded in ${event.knownHostsFile}.`),
-  });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
