@@ -84,13 +84,21 @@ async function submitRun(sweep: PreparedSweep, session: Session, items: SweepInd
   const { maxArraySize } = await scheduler.limits();
   const tracked: Tracked[] = [];
   for (const chunk of chunkForArraySize(items.map((i) => i.index), maxArraySize)) {
-    const job = await scheduler.submit({
-      runDir,
-      taskIds: chunk.taskIds,
-      offset: chunk.offset,
-      maxConcurrent: request.config.maxConcurrent,
-      timeLimitSeconds: sweep.resources.time ? timeLimitSeconds(sweep.resources.time) : undefined,
-    });
+    const job = await scheduler
+      .submit({
+        runDir,
+        taskIds: chunk.taskIds,
+        offset: chunk.offset,
+        maxConcurrent: request.config.maxConcurrent,
+        timeLimitSeconds: sweep.resources.time ? timeLimitSeconds(sweep.resources.time) : undefined,
+      })
+      .catch((error: Error) => {
+        throw new Error(
+          `${session.cluster.name} refused the array: ${error.message}\n` +
+            `Requested per index: ${JSON.stringify(sweep.resources)}. Adjust "resources" in slurm.json or in the cluster profile; ` +
+            `\`sinfo -o "%P %c %m %l"\` on the cluster lists what each partition offers (CPUs, memory in MB, time limit).`,
+        );
+      });
     for (const taskId of chunk.taskIds) {
       const item = items.find((i) => i.index === taskId + chunk.offset)!;
       const entry: LedgerEntry = {

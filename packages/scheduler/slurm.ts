@@ -1,6 +1,9 @@
-import { SlurmClient, type ElementStatus } from '../slurm';
+import { SlurmClient, SlurmError, type ElementStatus } from '../slurm';
 import type { Transport } from '../transport';
 import type { ArrayJob, Scheduler, SchedulerLimits, SubmitRequest } from './scheduler';
+
+const SUBMIT_ATTEMPTS = 4;
+const SUBMIT_RETRY_MS = 2000;
 
 /** Slurm reached through a transport (SSH to the login node, or this machine when it is one). */
 export class SlurmScheduler implements Scheduler {
@@ -20,14 +23,22 @@ export class SlurmScheduler implements Scheduler {
     return this.cachedLimits;
   }
 
+  /** Retries what Slurm says may pass later (controller busy, submit limits), with back-off. */
   async submit(request: SubmitRequest): Promise<ArrayJob> {
-    const jobId = await this.client.submit({
-      scriptPath: `${request.runDir}/job.sbatch`,
-      taskIds: request.taskIds,
-      maxConcurrent: request.maxConcurrent,
-      offset: request.offset,
-    });
-    return { jobId, offset: request.offset, taskIds: request.taskIds };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const jobId = await this.client.submit({
+          scriptPath: `${request.runDir}/job.sbatch`,
+          taskIds: request.taskIds,
+          maxConcurrent: request.maxConcurrent,
+          offset: request.offset,
+        });
+        return { jobId, offset: request.offset, taskIds: request.taskIds };
+      } catch (error) {
+        if (!(error instanceof SlurmError && error.retryable) || attempt >= SUBMIT_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, SUBMIT_RETRY_MS * 2 ** (attempt - 1)));
+      }
+    }
   }
 
   poll(jobs: ArrayJob[]): Promise<ElementStatus[]> {

@@ -33,7 +33,7 @@ describe('experiment generator', () => {
       command: 'python3 train.py',
       matrix: { learning_rate: [0.001, 0.01, 0.1], batch_size: [32, 64] },
       maxConcurrent: 3,
-      resources: { time: '00:10:00', cpusPerTask: 1, mem: '1G' },
+      resources: { time: '00:10:00', cpusPerTask: 1, mem: '500M' },
     });
     expect(parseSweepConfig(slurmJson, 'slurm.json')).toMatchObject({ command: 'python3 train.py', retries: 0 });
 
