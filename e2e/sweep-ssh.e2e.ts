@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { waitFor } from './support/cluster';
 import {
   experiment,
+  labProfile,
   output,
   pythonLibrary,
   remoteHome,
@@ -78,7 +79,9 @@ describe('sweeps on the real cluster over SSH', () => {
       ...experiment('experiments/hostile', 'hostile', { command: 'python3 echo.py', args: [Object.fromEntries(HOSTILE.map((s, i) => [`s${i}`, s]))], env: { HOSTILE: HOSTILE.slice(0, 10).join('|') } }, { 'echo.py': ECHO_PY }),
       ...experiment('experiments/slow', 'slow', { command: 'python3 sleep.py', args: ['--seconds 6', '--seconds 6'] }, { 'sleep.py': SLEEP_PY }),
       ...experiment('experiments/manage', 'manage', { command: 'python3 sleep.py', args: ['--seconds 60', '--seconds 1', '--seconds 60'] }, { 'sleep.py': SLEEP_PY }),
-    });
+      ...experiment('experiments/chunked', 'chunked', { command: 'python3 echo.py', args: ['--n 0', '--n 1', '--n 2', '--n 3', '--n 4', '--n 5'], cluster: 'lab-small' }, { 'echo.py': ECHO_PY }),
+      ...experiment('experiments/unbatched', 'unbatched', { command: 'python3 echo.py', args: ['--n 0', '--n 1'] }, { 'echo.py': ECHO_PY }),
+    }, { 'lab-small': labProfile({ maxArraySize: 4 }) });
     writeFileSync(path.join(home, FAIL_MARKER), '');
     execFileSync('git', ['init', '-q'], { cwd: ws.dir });
     execFileSync('git', ['-c', 'user.email=e2e@nx-slurm', '-c', 'user.name=e2e', 'add', '-A'], { cwd: ws.dir });
@@ -86,9 +89,10 @@ describe('sweeps on the real cluster over SSH', () => {
   });
   afterAll(() => rmSync(path.join(home, FAIL_MARKER), { force: true }));
 
-  const ledger = (jobName: string) => JSON.parse(readFileSync(path.join(ws.dir, '.nx-slurm/ledger/lab', `${jobName}.json`), 'utf8'));
-  const runDirOf = (jobName: string, index: number) =>
-    (Object.values(ledger(jobName).entries) as { runIndex: number; runDir: string; jobId: string }[]).find((e) => e.runIndex === index)!;
+  const ledger = (jobName: string, cluster = 'lab') =>
+    JSON.parse(readFileSync(path.join(ws.dir, '.nx-slurm/ledger', cluster, `${jobName}.json`), 'utf8'));
+  const runDirOf = (jobName: string, index: number, cluster = 'lab') =>
+    (Object.values(ledger(jobName, cluster).entries) as { runIndex: number; runDir: string; jobId: string }[]).find((e) => e.runIndex === index)!;
 
   it('runs a 3x2 matrix as one array, at most 2 at once, one failure reported with its state, exit code and stderr', async () => {
     const run = await nx('run', 'exp-a:slurm-array');
@@ -132,9 +136,10 @@ describe('sweeps on the real cluster over SSH', () => {
     const jobs = submittedJobs(text);
     expect(jobs).toHaveLength(1);
     expect(text).toMatch(/submitted job \S+ \(1 index\(es\)\)/);
+    // sacct first lists a one-element array under its bare job id, then as <job>_<task>
     const rows = await waitFor(() => {
       const found = sacct(jobs[0]);
-      return found.length > 0 && found.every((r) => r.state === 'COMPLETED') && found;
+      return found.some((r) => r.jobId.includes('_')) && found.every((r) => r.state === 'COMPLETED') && found;
     }, { what: 'the rerun in sacct', timeoutMs: 30_000 });
     expect(rows.map((r) => r.jobId)).toEqual([`${jobs[0]}_4`]);
     expect(text).toContain('no bundle uploaded');
@@ -178,6 +183,43 @@ describe('sweeps on the real cluster over SSH', () => {
     expect(text.match(/uploaded library shared-lib bundle/g)).toHaveLength(1);
     expect(text).not.toContain('uploaded project bundle');
     process.stdout.write(`[figures] library edit (exp-a + exp-b): ${JSON.stringify(transportFigures(text))}\n`);
+  });
+
+  it('rebuilds the ledger from the cluster in a fresh clone: completed indices are not run again', async () => {
+    rmSync(path.join(ws.dir, '.nx-slurm'), { recursive: true });
+    const run = await nx('run', 'exp-c:slurm-array', '--skip-nx-cache');
+    const text = output(run);
+    expect(run.code).toBe(0);
+    expect(text).toMatch(/recovered 2 finished index\(es\)/);
+    expect(submittedJobs(text)).toEqual([]);
+  });
+
+  it('splits a sweep past MaxArraySize into arrays whose indices still count from the sweep', async () => {
+    const run = await nx('run', 'chunked:slurm-array');
+    const text = output(run);
+    expect(run.code).toBe(0);
+    expect(text).toMatch(/submitted job \S+ \(4 index\(es\)\)/);
+    expect(text).toMatch(/submitted job \S+ \(2 index\(es\)\)/);
+    const [, second] = submittedJobs(text);
+    const rows = await waitFor(() => {
+      const found = sacct(second);
+      return found.length === 2 && found.every((r) => r.state === 'COMPLETED') && found;
+    }, { what: `both elements of job ${second} in sacct`, timeoutMs: 30_000 });
+    expect(rows.map((r) => r.jobId).sort()).toEqual([`${second}_0`, `${second}_1`]);
+    for (const index of [4, 5]) {
+      const { runDir } = runDirOf('chunked', index, 'lab-small');
+      const echoed = JSON.parse(readFileSync(path.join(runDir, 'out', String(index), 'argv.json'), 'utf8'));
+      expect(echoed.argv).toEqual(['--n', String(index)]);
+      expect(readFileSync(path.join(runDir, 'logs', `${index}.out`), 'utf8')).toBe('');
+    }
+  });
+
+  it('works without batching: one array per index task', async () => {
+    const run = await nx('run', 'unbatched:slurm-array', '--batch=false');
+    const text = output(run);
+    expect(run.code).toBe(0);
+    expect(submittedJobs(text)).toHaveLength(2);
+    expect(Object.keys(ledger('unbatched').entries)).toHaveLength(2);
   });
 
   it('delivers every argument and env value byte for byte, never through a shell', async () => {

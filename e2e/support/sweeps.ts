@@ -30,11 +30,11 @@ export async function writeFiles(dir: string, files: Record<string, string | obj
   }
 }
 
-/** A workspace whose nx.json registers nx-slurm with the lab cluster as default. */
-export async function sweepWorkspace(name: string, files: Record<string, string | object>): Promise<Workspace> {
+/** A workspace whose nx.json registers nx-slurm with the lab cluster as default (and any other profiles). */
+export async function sweepWorkspace(name: string, files: Record<string, string | object>, clusters: Record<string, object> = {}): Promise<Workspace> {
   const workspace = await createWorkspace(name);
   await writeFiles(workspace.dir, {
-    'nx.json': { analytics: false, plugins: [{ plugin: 'nx-slurm', options: { defaultCluster: 'lab', clusters: { lab: labProfile() } } }] },
+    'nx.json': { analytics: false, plugins: [{ plugin: 'nx-slurm', options: { defaultCluster: 'lab', clusters: { lab: labProfile(), ...clusters } } }] },
     ...files,
   });
   return workspace;

@@ -39,7 +39,7 @@ export async function currentResults(sweep: PreparedSweep, session: () => Promis
       const status = statuses.find((s) => s.jobId === entry.jobId && s.taskId === entry.taskId);
       if (status) Object.assign(entry, { state: status.state, exitCode: status.exitCode, node: status.node, start: status.start, end: status.end });
     }
-    await sweep.ledgerFile.write(sweep.ledger);
+    await sweep.ledgerFile.save(unfinished);
   }
   return sweep.items.filter((item) => latest.has(item.index)).map((item) => resultOf(item, latest.get(item.index)!, false));
 }

@@ -14,7 +14,8 @@ import {
 } from '../slurm';
 import { chunkForArraySize } from '../sweep';
 import type { LedgerEntry } from './ledger';
-import type { SweepIndex } from './plan';
+import { planLaunch, type SweepIndex } from './plan';
+import { recoverFromCluster } from './recover';
 import type { PreparedSweep } from './prepare';
 import { newRunId, runFiles } from './remote-layout';
 import { CREATE_RUN, TAILS, parseTails } from './remote-scripts';
@@ -44,11 +45,22 @@ export async function* launchSweep(
   openSession: () => Promise<Session>,
   options: LaunchOptions,
 ): AsyncGenerator<IndexResult> {
-  const { plan, request } = sweep;
-  for (const { item, entry } of plan.done) yield resultOf(item, entry, true);
-  if (plan.attach.length === 0 && plan.submit.length === 0) return;
+  const { request } = sweep;
+  for (const { item, entry } of sweep.plan.done) yield resultOf(item, entry, true);
+  if (sweep.plan.attach.length === 0 && sweep.plan.submit.length === 0) return;
 
   const session = await openSession();
+  if (Object.keys(sweep.ledger.entries).length === 0 && !request.force) {
+    const recovered = await recoverFromCluster(session, request.jobName);
+    if (recovered.length > 0) {
+      for (const entry of recovered) sweep.ledger.entries[entry.fingerprint] = entry;
+      await sweep.ledgerFile.save(recovered);
+      options.log(`${request.jobName}: no local ledger; recovered ${recovered.length} finished index(es) from the run folders on ${session.cluster.name}`);
+      sweep.plan = planLaunch(sweep.items, sweep.ledger, false);
+      for (const { item, entry } of sweep.plan.done) yield resultOf(item, entry, true);
+    }
+  }
+  const { plan } = sweep;
   const tracked: Tracked[] = plan.attach.map(({ item, entry }) => ({ items: [item], entry }));
   if (plan.attach.length > 0) {
     options.log(`${request.jobName}: attaching to ${plan.attach.length} index(es) still queued or running`);
@@ -117,7 +129,7 @@ async function submitRun(sweep: PreparedSweep, session: Session, items: SweepInd
       tracked.push({ items: [item], entry });
     }
     // written at once: a rerun after Ctrl-C attaches to this job instead of submitting again
-    await sweep.ledgerFile.write(sweep.ledger);
+    await sweep.ledgerFile.save(tracked.map((t) => t.entry));
     options.log(`${request.jobName}: submitted job ${job.jobId} (${chunk.taskIds.length} index(es)) on ${session.cluster.name}, run ${runDir}`);
   }
   return tracked;
@@ -173,13 +185,14 @@ async function* watch(sweep: PreparedSweep, session: Session, tracked: Tracked[]
     if (retry.length > 0) await resubmit(sweep, session, retry, options);
     const finished = open.filter((t) => isFinal(t.entry.state) && !retry.includes(t));
     open = open.filter((t) => !finished.includes(t));
-    if (changed || retry.length > 0) await sweep.ledgerFile.write(sweep.ledger);
+    if (changed || retry.length > 0) await sweep.ledgerFile.save(tracked.map((t) => t.entry));
 
     if (finished.length > 0) {
-      const tails = await fetchTails(transport, finished);
+      const endings = await fetchEndings(transport, finished);
       for (const t of finished) {
         settled.push(t.entry.state);
-        for (const item of t.items) yield { ...resultOf(item, t.entry, false), ...tails(t) };
+        const ending = endings(t);
+        for (const item of t.items) yield { ...resultOf(item, t.entry, false), ...ending };
       }
     }
     const line = progressLine(jobName, countStates([...settled, ...open.map((t) => t.entry.state)]));
@@ -234,15 +247,24 @@ async function resubmit(sweep: PreparedSweep, session: Session, retry: Tracked[]
   }
 }
 
-/** One command for the log tails of everything that just finished. */
-async function fetchTails(transport: Session['transport'], finished: Tracked[]): Promise<(t: Tracked) => Partial<IndexResult>> {
-  const paths = finished.flatMap((t) => [runFiles(t.entry.runDir).stdout(t.entry.runIndex), runFiles(t.entry.runDir).stderr(t.entry.runIndex)]);
+/**
+ * One command for the log tails of everything that just finished, and their exit markers: squeue
+ * often reports an element final before sacct has its exit code, and the job's marker has it.
+ */
+async function fetchEndings(transport: Session['transport'], finished: Tracked[]): Promise<(t: Tracked) => Partial<IndexResult>> {
+  const files = (t: Tracked) => {
+    const run = runFiles(t.entry.runDir);
+    return { stdout: run.stdout(t.entry.runIndex), stderr: run.stderr(t.entry.runIndex), exit: run.exitMarker(t.entry.runIndex) };
+  };
+  const paths = finished.flatMap((t) => Object.values(files(t)));
   const result = await transport.exec(['bash', '-c', TAILS, 'nx-slurm', String(TAIL_BYTES), ...paths]);
   const tails = parseTails(result.stdout);
-  return (t) => ({
-    stdoutTail: tails.get(runFiles(t.entry.runDir).stdout(t.entry.runIndex)),
-    stderrTail: tails.get(runFiles(t.entry.runDir).stderr(t.entry.runIndex)),
-  });
+  return (t) => {
+    const { stdout, stderr, exit } = files(t);
+    const marker = tails.get(exit)?.trim();
+    if (t.entry.exitCode === undefined && marker) t.entry.exitCode = Number(marker);
+    return { stdoutTail: tails.get(stdout), stderrTail: tails.get(stderr), exitCode: t.entry.exitCode };
+  };
 }
 
 export function resultOf(item: SweepIndex, entry: LedgerEntry, fromLedger: boolean): IndexResult {

@@ -49,8 +49,14 @@ export class LedgerFile {
     return { version: 1, entries: {} };
   }
 
-  /** Atomic (write + rename): an interrupted write never leaves a ledger that cannot be read. */
-  async write(ledger: Ledger): Promise<void> {
+  /**
+   * Records these entries over what the file holds now, so launches of the same sweep in other
+   * processes (`--batch=false` runs one per index) keep theirs. Atomic (write + rename): an
+   * interrupted write never leaves a ledger that cannot be read.
+   */
+  async save(entries: LedgerEntry[]): Promise<void> {
+    const ledger = await this.read();
+    for (const entry of entries) ledger.entries[entry.fingerprint] = entry;
     await mkdir(dirname(this.path), { recursive: true });
     const tmp = `${this.path}.${process.pid}.tmp`;
     await writeFile(tmp, JSON.stringify(ledger, null, 1));

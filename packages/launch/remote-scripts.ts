@@ -47,3 +47,18 @@ export function parseTails(stdout: string): Map<string, string> {
   for (let k = 0; k + 1 < parts.length; k += 2) tails.set(parts[k], parts[k + 1]);
   return tails;
 }
+
+/**
+ * What a workspace needs to rebuild its ledger from the cluster's run folders (a new clone, a
+ * deleted .nx-slurm/): per run, NUL-separated records `R runDir meta.json`, then
+ * `E index exitCode` per exit marker.
+ */
+export const RECOVER_RUNS = `set -u
+runs=$1
+for run in "$runs"/*/; do
+  run=\${run%/}
+  [ -f "$run/meta.json" ] || continue
+  printf 'R\\0%s\\0' "$run"; cat "$run/meta.json"; printf '\\0'
+  for marker in "$run"/exit/*; do [ -f "$marker" ] && printf 'E\\0%s\\0%s\\0' "\${marker##*/}" "$(cat "$marker")"; done
+done
+true`;

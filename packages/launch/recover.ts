@@ -1,0 +1,62 @@
+import type { LedgerEntry } from './ledger';
+import { RECOVER_RUNS } from './remote-scripts';
+import type { Session } from './session';
+
+interface RunMeta {
+  runId: string;
+  indices: { index: number; fingerprint: string; argv: string[] }[];
+}
+
+/**
+ * Ledger entries rebuilt from the cluster's run folders, the source of truth when the
+ * workspace has no ledger (a fresh clone): an index whose job wrote its exit marker ended with
+ * that code. One without a marker is unknown (still running, or killed) and will be submitted
+ * again. The newest run of a fingerprint wins.
+ */
+export function parseRecoveredRuns(stdout: string): LedgerEntry[] {
+  const fields = stdout.split('\0');
+  const entries = new Map<string, LedgerEntry>();
+  let k = 0;
+  while (k < fields.length - 1) {
+    if (fields[k] !== 'R') {
+      k++;
+      continue;
+    }
+    const runDir = fields[k + 1];
+    const meta = JSON.parse(fields[k + 2]) as RunMeta;
+    k += 3;
+    const exits = new Map<number, number>();
+    while (fields[k] === 'E') {
+      // a marker still being written is `<i>.<pid>.tmp`
+      if (/^\d+$/.test(fields[k + 1])) exits.set(Number(fields[k + 1]), Number(fields[k + 2].trim()));
+      k += 3;
+    }
+    for (const { index, fingerprint, argv } of meta.indices) {
+      const exitCode = exits.get(index);
+      if (exitCode === undefined) continue;
+      const entry: LedgerEntry = {
+        fingerprint,
+        argv,
+        runId: meta.runId,
+        runDir,
+        runIndex: index,
+        // the job id is not needed for a finished element: nothing will poll it
+        jobId: '-',
+        taskId: index,
+        offset: 0,
+        state: exitCode === 0 ? 'COMPLETED' : 'FAILED',
+        exitCode,
+        attempts: 1,
+      };
+      const known = entries.get(fingerprint);
+      if (!known || known.runId < entry.runId) entries.set(fingerprint, entry);
+    }
+  }
+  return [...entries.values()];
+}
+
+export async function recoverFromCluster(session: Session, jobName: string): Promise<LedgerEntry[]> {
+  const result = await session.transport.exec(['bash', '-c', RECOVER_RUNS, 'nx-slurm', session.layout.jobRuns(jobName)]);
+  if (result.code !== 0) throw new Error(`Could not read the runs of ${jobName} on ${session.transport.target}: ${result.stderr.trim()}`);
+  return parseRecoveredRuns(result.stdout);
+}

@@ -1,0 +1,211 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { ExecutorContext, NxJsonConfiguration } from '@nx/devkit';
+import { ConfigError } from '../config';
+import { pluginOptionsOf, sweepConfigOf, sweepRequestOf } from './sweep-request';
+
+const hpc = { host: 'hpc-login' };
+const nxJsonWith = (options: Record<string, unknown>): NxJsonConfiguration => ({
+  plugins: ['@nx/js/typescript', { plugin: 'nx-slurm', options }],
+});
+
+describe('sweep requests', () => {
+  let root: string;
+  const write = (file: string, content: unknown) => {
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    writeFileSync(join(root, file), typeof content === 'string' ? content : JSON.stringify(content));
+  };
+  const savedCluster = process.env.NX_SLURM_CLUSTER;
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'nx-slurm-request-'));
+    delete process.env.NX_SLURM_CLUSTER;
+  });
+  afterEach(() => {
+    rmSync(root, { recursive: true, force: true });
+    if (savedCluster === undefined) delete process.env.NX_SLURM_CLUSTER;
+    else process.env.NX_SLURM_CLUSTER = savedCluster;
+  });
+
+  describe('sweepConfigOf', () => {
+    it('reads the project slurm.json when the options hold no command', () => {
+      write('exp/slurm.json', { command: 'python train.py', args: ['--a 1'] });
+
+      const { config, file } = sweepConfigOf(root, 'exp', { index: 0 });
+
+      expect(file).toBe('exp/slurm.json');
+      expect(config).toMatchObject({ command: 'python train.py', args: ['--a 1'] });
+    });
+
+    it('prefers inline executor options holding a command, without the runtime flags', () => {
+      write('exp/slurm.json', { command: 'from-slurm-json', args: ['x'] });
+
+      const { config, file } = sweepConfigOf(root, 'exp', {
+        command: 'python inline.py',
+        args: ['--b 2'],
+        cluster: 'local',
+        force: true,
+        dryRun: true,
+        index: 3,
+        stderr: true,
+        follow: false,
+      });
+
+      expect(file).toBe('exp/project.json');
+      expect(config).toMatchObject({ command: 'python inline.py', args: ['--b 2'], cluster: 'local' });
+      for (const flag of ['force', 'dryRun', 'index', 'stderr', 'follow']) expect(config).not.toHaveProperty(flag);
+    });
+
+    it('names project.json (executor options) and the field when inline options are invalid', () => {
+      expect(() => sweepConfigOf(root, 'exp', { command: 'run', retries: -1 })).toThrow(/^exp\/project\.json \(executor options\): retries: expected/);
+    });
+
+    it('throws a ConfigError when there is neither a slurm.json nor a command', () => {
+      const error = catchError(() => sweepConfigOf(root, 'exp', {}));
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error).toMatchObject({ file: 'exp/slurm.json', found: 'neither' });
+      expect(error.message).toContain('"command" in the executor options');
+    });
+  });
+
+  describe('pluginOptionsOf', () => {
+    it('finds the nx-slurm entry among other plugins, by package name or local path', () => {
+      expect(pluginOptionsOf(nxJsonWith({ defaultCluster: 'hpc', clusters: { hpc } }))).toMatchObject({ defaultCluster: 'hpc' });
+      const local: NxJsonConfiguration = { plugins: [{ plugin: './packages/nx/plugin', options: { clusters: { hpc } } }] };
+      expect(pluginOptionsOf(local).clusters?.hpc).toMatchObject({ host: 'hpc-login' });
+    });
+
+    it('gives empty options without nx.json, without the entry, or for an entry registered as a string', () => {
+      expect(pluginOptionsOf(undefined)).toEqual({});
+      expect(pluginOptionsOf({ plugins: ['@nx/js/typescript'] })).toEqual({});
+      expect(pluginOptionsOf({ plugins: ['nx-slurm'] })).toEqual({});
+    });
+
+    it('refuses invalid options naming nx.json and the field', () => {
+      expect(() => pluginOptionsOf(nxJsonWith({ clusters: { hpc: {} } }))).toThrow(/^nx\.json: clusters\.hpc\.host: expected/);
+    });
+
+    // DOUBTFUL (reported): the match is a substring regex, so another plugin whose name contains "nx-slurm"
+    // (e.g. "nx-slurm-extras") listed first is taken for nx-slurm and its options fail validation.
+    it.todo('prefers the exact "nx-slurm" entry over a plugin whose name merely contains nx-slurm');
+  });
+
+  describe('sweepRequestOf', () => {
+    const contextFor = (nxJson: NxJsonConfiguration = {}): ExecutorContext =>
+      ({
+        root,
+        cwd: root,
+        isVerbose: false,
+        projectName: 'exp',
+        projectsConfigurations: {
+          version: 2,
+          projects: {
+            exp: { root: 'experiments/exp' },
+            'shared-lib': { root: 'libs/shared' },
+          },
+        },
+        nxJsonConfiguration: nxJson,
+        projectGraph: { nodes: {}, dependencies: {} },
+      }) as unknown as ExecutorContext;
+    const sweep = (extra: Record<string, unknown> = {}) =>
+      write('experiments/exp/slurm.json', { command: 'python train.py', matrix: { lr: [0.1, 0.2, 0.3] }, ...extra });
+    const twoClusters = nxJsonWith({ defaultCluster: 'a', clusters: { a: hpc, b: hpc, c: hpc, d: hpc } });
+
+    it('builds the request: project root, job name, config, every index', () => {
+      sweep();
+      const request = sweepRequestOf(contextFor(), 'exp', {});
+      expect(request).toMatchObject({
+        workspaceRoot: root,
+        projectRoot: 'experiments/exp',
+        jobName: 'exp',
+        libraries: [],
+        indices: undefined,
+        config: { command: 'python train.py' },
+      });
+      expect(request.cluster.name).toBe('local');
+    });
+
+    it('takes jobName from slurm.json over the project name, and passes force', () => {
+      sweep({ jobName: 'fine-tune' });
+      expect(sweepRequestOf(contextFor(), 'exp', { force: true })).toMatchObject({ jobName: 'fine-tune', force: true });
+    });
+
+    it('picks the cluster: --cluster > NX_SLURM_CLUSTER > slurm.json > defaultCluster > local', () => {
+      sweep({ cluster: 'c' });
+      const cluster = (flags: Record<string, unknown>, nxJson = twoClusters) => sweepRequestOf(contextFor(nxJson), 'exp', flags).cluster.name;
+
+      process.env.NX_SLURM_CLUSTER = 'b';
+      expect(cluster({ cluster: 'd' })).toBe('d');
+      expect(cluster({})).toBe('b');
+      process.env.NX_SLURM_CLUSTER = '';
+      expect(cluster({})).toBe('c');
+      sweep();
+      expect(cluster({})).toBe('a');
+      expect(cluster({}, {})).toBe('local');
+    });
+
+    it('resolves the chosen profile with its scheduler and transport', () => {
+      sweep();
+      expect(sweepRequestOf(contextFor(twoClusters), 'exp', { cluster: 'b' }).cluster).toMatchObject({
+        name: 'b',
+        scheduler: 'slurm',
+        transport: 'ssh',
+        profile: { host: 'hpc-login' },
+      });
+    });
+
+    it('refuses an unknown cluster naming where it came from', () => {
+      sweep();
+      expect(() => sweepRequestOf(contextFor(twoClusters), 'exp', { cluster: 'nope' })).toThrow(/^command line: --cluster: expected a known cluster/);
+    });
+
+    it('resolves libraries by workspace folder or by Nx project name, in order', () => {
+      mkdirSync(join(root, 'libs/plain'), { recursive: true });
+      sweep({ libraries: ['shared-lib', 'libs/plain'] });
+
+      expect(sweepRequestOf(contextFor(), 'exp', {}).libraries).toEqual([
+        { name: 'shared-lib', root: 'libs/shared' },
+        { name: 'libs/plain', root: 'libs/plain' },
+      ]);
+    });
+
+    it('refuses an unknown library naming libraries[i] in slurm.json', () => {
+      sweep({ libraries: ['shared-lib', 'no-such-lib'] });
+
+      const error = catchError(() => sweepRequestOf(contextFor(), 'exp', {}));
+
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error.message).toBe('experiments/exp/slurm.json: libraries[1]: expected a workspace folder or an Nx project name, found "no-such-lib"');
+    });
+
+    it('selects one index, given as a number or a string', () => {
+      sweep();
+      expect(sweepRequestOf(contextFor(), 'exp', { index: 2 }).indices).toEqual([2]);
+      expect(sweepRequestOf(contextFor(), 'exp', { index: '0' }).indices).toEqual([0]);
+    });
+
+    it('refuses an index outside the sweep, negative or not an integer', () => {
+      sweep();
+      for (const index of [3, -1, 1.5, 'x']) {
+        const error = catchError(() => sweepRequestOf(contextFor(), 'exp', { index }));
+        expect(error).toBeInstanceOf(ConfigError);
+        expect(error).toMatchObject({ path: 'index', expected: 'an index from 0 to 2', found: String(index) });
+      }
+    });
+
+    it('refuses an empty sweep before anything else', () => {
+      sweep({ matrix: { lr: [0.1] , exclude: [{ lr: 0.1 }] } });
+      expect(() => sweepRequestOf(contextFor(), 'exp', {})).toThrow(/^experiments\/exp\/slurm\.json: matrix: expected at least one argument vector/);
+    });
+  });
+});
+
+function catchError(action: () => unknown): Error {
+  try {
+    action();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected an error, none was thrown');
+}
