@@ -212,6 +212,7 @@ async function observe(t: Tracked, status: ElementStatus | undefined, transport:
     Object.assign(t.entry, {
       state: status.state,
       exitCode: status.exitCode ?? t.entry.exitCode,
+      signal: status.signal || t.entry.signal,
       node: status.node ?? t.entry.node,
       start: status.start ?? t.entry.start,
       end: status.end ?? t.entry.end,
@@ -273,6 +274,7 @@ export function resultOf(item: SweepIndex, entry: LedgerEntry, fromLedger: boole
     argv: item.argv,
     state: entry.state,
     exitCode: entry.exitCode,
+    signal: entry.signal,
     node: entry.node,
     jobId: entry.jobId,
     taskId: entry.taskId,

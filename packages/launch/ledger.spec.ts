@@ -87,11 +87,24 @@ describe('LedgerFile', () => {
     expect(await file.read()).toEqual(ledger);
   });
 
-  // BUG (reported): read() does `ledger.version` on whatever JSON.parse returned, so a ledger holding `null`
-  // throws a TypeError, and `{"version": 1}` (no entries) is returned as is and makes save() throw.
-  it.todo('reads a ledger of valid JSON but the wrong shape (null, no entries) as an empty ledger');
+  it('reads a ledger of valid JSON but the wrong shape (null, no entries) as an empty ledger', async () => {
+    const file = LedgerFile.at(root, 'local', 'mlp');
+    mkdirSync(dirname(file.path), { recursive: true });
+    for (const text of ['null', '{"version":1}', '[]']) {
+      writeFileSync(file.path, text);
+      expect(await file.read()).toEqual({ version: 1, entries: {} });
+    }
+    await file.save([ledger.entries.fp0]);
+    expect(Object.keys((await file.read()).entries)).toEqual(['fp0']);
+  });
 
-  // BUG (reported): save() is read-modify-rename without a lock: 8 processes saving one entry each at once keep
-  // 4-5 of them; two saves in one process share the `<path>.<pid>.tmp` name and one fails with ENOENT on rename.
-  it.todo('keeps every entry when several processes (or one process twice) save at the same time');
+  it('keeps every entry when many saves run at the same time', async () => {
+    const entries = Array.from({ length: 20 }, (_, i) => ({ ...ledger.entries.fp0, fingerprint: `fp${i}` }));
+
+    await Promise.all(entries.map((entry) => LedgerFile.at(root, 'local', 'mlp').save([entry])));
+
+    const saved = await LedgerFile.at(root, 'local', 'mlp').read();
+    expect(Object.keys(saved.entries).sort()).toEqual(entries.map((e) => e.fingerprint).sort());
+    expect(readdirSync(dirname(LedgerFile.at(root, 'local', 'mlp').path))).toEqual(['mlp.json']);
+  });
 });

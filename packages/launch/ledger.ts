@@ -1,6 +1,10 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { SlurmState } from '../slurm';
+
+const LOCK_TIMEOUT_MS = 10_000;
+const STALE_LOCK_MS = 30_000;
 
 /** What nx-slurm remembers of one argument vector's latest submission (keyed by its fingerprint). */
 export interface LedgerEntry {
@@ -15,6 +19,8 @@ export interface LedgerEntry {
   offset: number;
   state: SlurmState;
   exitCode?: number;
+  /** Signal that killed the program, as sacct's `code:signal`. */
+  signal?: number;
   node?: string;
   start?: string;
   end?: string;
@@ -41,8 +47,8 @@ export class LedgerFile {
 
   async read(): Promise<Ledger> {
     try {
-      const ledger = JSON.parse(await readFile(this.path, 'utf8')) as Ledger;
-      if (ledger.version === 1) return ledger;
+      const ledger = JSON.parse(await readFile(this.path, 'utf8')) as Partial<Ledger> | null;
+      if (ledger?.version === 1 && typeof ledger.entries === 'object' && ledger.entries !== null) return ledger as Ledger;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && !(error instanceof SyntaxError)) throw error;
     }
@@ -55,11 +61,36 @@ export class LedgerFile {
    * interrupted write never leaves a ledger that cannot be read.
    */
   async save(entries: LedgerEntry[]): Promise<void> {
-    const ledger = await this.read();
-    for (const entry of entries) ledger.entries[entry.fingerprint] = entry;
     await mkdir(dirname(this.path), { recursive: true });
-    const tmp = `${this.path}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(ledger, null, 1));
-    await rename(tmp, this.path);
+    await this.locked(async () => {
+      const ledger = await this.read();
+      for (const entry of entries) ledger.entries[entry.fingerprint] = entry;
+      const tmp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      await writeFile(tmp, JSON.stringify(ledger, null, 1));
+      await rename(tmp, this.path);
+    });
+  }
+
+  /** Read-merge-write under a lock file, so concurrent saves keep every entry. */
+  private async locked(work: () => Promise<void>): Promise<void> {
+    const lock = `${this.path}.lock`;
+    const deadline = Date.now() + LOCK_TIMEOUT_MS;
+    for (;;) {
+      try {
+        await (await open(lock, 'wx')).close();
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        // a lock older than any save can be is left by a killed process
+        const age = Date.now() - (await stat(lock).then((s) => s.mtimeMs).catch(() => Date.now()));
+        if (age > STALE_LOCK_MS || Date.now() > deadline) await rm(lock, { force: true });
+        else await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 20));
+      }
+    }
+    try {
+      await work();
+    } finally {
+      await rm(lock, { force: true });
+    }
   }
 }

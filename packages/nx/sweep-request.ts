@@ -12,6 +12,7 @@ import {
 } from '../config';
 import type { SweepRequest } from '../launch';
 import { argumentVectors } from '../sweep';
+import { PLUGIN_NAME } from './generators/init/init';
 import { SWEEP_CONFIG_FILE } from './targets';
 import { isLibraryFolder, sweepOrThrow } from './workspace';
 
@@ -26,12 +27,9 @@ export interface RunFlags {
 
 const RUN_FLAGS = ['force', 'dryRun', 'index', 'stderr', 'follow'];
 
-/** nx-slurm's entry in nx.json `plugins` (by package name, or a local path to this plugin). */
+/** nx-slurm's entry in nx.json `plugins` (the one `nx g nx-slurm:init` writes). */
 export function pluginOptionsOf(nxJson: NxJsonConfiguration | undefined): PluginOptions {
-  const entry = (nxJson?.plugins ?? []).find((p) => {
-    const name = typeof p === 'string' ? p : p.plugin;
-    return name === 'nx-slurm' || /nx-slurm|packages\/nx\/plugin/.test(name);
-  });
+  const entry = (nxJson?.plugins ?? []).find((p) => (typeof p === 'string' ? p : p.plugin) === PLUGIN_NAME);
   return parsePluginOptions(typeof entry === 'object' ? entry.options ?? {} : {}, 'nx.json');
 }
 

@@ -42,7 +42,8 @@ function main(jobsDir: string, jobId: string): void {
     if (!job || job.ending) return;
     job.ending = state;
     signalGroup(job.child, 'SIGTERM');
-    setTimeout(() => signalGroup(job.child, 'SIGKILL'), KILL_WAIT_MS).unref();
+    // not unref'd: the runner stays until the group is killed, even once bash itself has exited
+    setTimeout(() => signalGroup(job.child, 'SIGKILL'), KILL_WAIT_MS);
   };
 
   const start = (taskId: number) => {
@@ -66,8 +67,9 @@ function main(jobsDir: string, jobId: string): void {
       running.delete(taskId);
       update(taskId, {
         state: ending ?? (code === 0 ? 'COMPLETED' : 'FAILED'),
+        // as sacct's ExitCode `code:signal`: a signal-killed task has exit code 0 and its signal
         exitCode: code ?? 0,
-        signal: signal ? constants.signals[signal] : 0,
+        signal: signal ? constants.signals[signal] : undefined,
         end: new Date().toISOString(),
       });
     });

@@ -155,10 +155,18 @@ describe('LocalScheduler (real processes)', () => {
     await waitFor(() => isRunning(child), (running) => !running, `the child ${child} to be killed`, 3000);
   });
 
-  // BUG (reported): local-runner.ts stops a timed-out or cancelled element with SIGTERM and schedules the SIGKILL
-  // with an unref'd timer; once bash exits the runner has nothing left and quits, so the SIGKILL never comes and a
-  // child that ignores SIGTERM outlives its element (Slurm kills the whole job step after KillWait).
-  it.todo('kills a child that ignores SIGTERM after the kill wait, even when bash itself exited on SIGTERM');
+  it('kills a child that ignores SIGTERM after the kill wait, even when bash itself exited on SIGTERM', async () => {
+    const runDir = runDirWith(`( trap '' TERM; exec sleep 300 ) &\necho $! > child.pid\nwait`);
+
+    const job = await scheduler.submit({ runDir, taskIds: [0], offset: 0, maxConcurrent: 1, timeLimitSeconds: 1 });
+    const [element] = await untilFinal([job]);
+
+    expect(element.state).toBe('TIMEOUT');
+    const child = Number(readFileSync(join(runDir, 'child.pid'), 'utf8'));
+    leftovers.push(child);
+    expect(isRunning(child)).toBe(true);
+    await waitFor(() => isRunning(child), (running) => !running, `the SIGTERM-proof child ${child} to be killed`, 10_000);
+  }, 20_000);
 
   it('cancels one running element, leaving the others running, then the whole job', async () => {
     const runDir = runDirWith('sleep 300');
