@@ -242,6 +242,15 @@ function writeExperiment(dir: string, root: string, name: string, slurm: object)
 const firstLine = (result: Timed, pattern: RegExp) => result.lines.find((l) => pattern.test(l.text));
 const lastLine = (result: Timed, pattern: RegExp) => [...result.lines].reverse().find((l) => pattern.test(l.text));
 
+/** `"<line>" at 1.23 s` for the first line matching each pattern: where the time of one run went. */
+function timeline(result: Timed, patterns: RegExp[]): string {
+  const points = patterns.flatMap((pattern) => {
+    const line = firstLine(result, pattern);
+    return line ? [`"${line.text.replace(/^nx-slurm: /, '').replace(/, run \S+$/, '').trim()}" at ${s(line.t)}`] : [];
+  });
+  return [...points, `exit at ${s(result.ms)}`].join(', ');
+}
+
 function submittedJobs(text: string): string[] {
   return [...text.matchAll(/submitted job (\S+) \((\d+) index/g)].map((m) => m[1]);
 }
@@ -319,8 +328,6 @@ async function part1(ws: Bench, versionMs: number): Promise<void> {
 
   const run = mustSucceed('nx run exp:slurm-array', await ws.nx(['run', 'exp:slurm-array'], { timeoutMs: 10 * 60_000 }));
   const submitted = firstLine(run, /exp: submitted job/);
-  const started = firstLine(run, /Running target slurm-array/);
-  const allDone = firstLine(run, new RegExp(`exp: ${SWEEP_SIZE}/${SWEEP_SIZE} done`));
   const runDir = /, run (\S+)$/.exec(submitted?.text ?? '')?.[1];
   if (!submitted || !runDir) throw new Error(`no "submitted job" line in the output of nx run exp:slurm-array:\n${run.text.slice(-3000)}`);
 
@@ -364,8 +371,14 @@ async function part1(ws: Bench, versionMs: number): Promise<void> {
   const busy = entries.reduce((sum, e) => sum + (Date.parse(e.end ?? '') - Date.parse(e.start ?? '') || 0), 0);
   const span = Math.max(...ends) - Math.min(...starts);
   notes.push(
-    `part 1 timeline of nx run exp:slurm-array (${s(run.ms)}): Nx printed "Running target" at ${s(started?.t ?? NaN)}, ` +
-      `"submitted job" at ${s(submitted.t)}, "${SWEEP_SIZE}/${SWEEP_SIZE} done" at ${s(allDone?.t ?? NaN)}, exited at ${s(run.ms)}.`,
+    `part 1 timeline of nx run exp:slurm-array: ${timeline(run, [
+      /Running target slurm-array/,
+      /Running \d+ tasks with nx-slurm:array/,
+      /nx-slurm: (uploaded|code unchanged)/,
+      /exp: submitted job/,
+      /exp: 0\/\d+ done/,
+      new RegExp(`exp: ${SWEEP_SIZE}/${SWEEP_SIZE} done`),
+    ])}`,
     `part 1 local runner: first element start to last element end ${s(span)} = ${(SWEEP_SIZE / (span / 1000)).toFixed(1)} elements/s; ` +
       `elements busy ${s(busy)} in total, so ${((100 * busy) / (CPUS * span)).toFixed(0)}% of the ${CPUS} slots were in use ` +
       `(the same work straight from Node: ${(SWEEP_SIZE / (jobScriptMs / 1000)).toFixed(0)} elements/s).`,
@@ -469,6 +482,10 @@ async function part3(ws: Bench, lab: Record<string, string>, remoteRoot: string,
   const sbatchMs = median(sbatches);
   const rawMs = median(connects.map((c, k) => c + sbatches[k]));
 
+  // a workspace holding just this sweep: the 1000-target projects of parts 1 and 2 would
+  // otherwise add their graph construction and hashing to every nx command here
+  rmSync(path.join(ws.dir, 'experiments/exp'), { recursive: true, force: true });
+  rmSync(path.join(ws.dir, 'bench/noop'), { recursive: true, force: true });
   writeExperiment(ws.dir, 'experiments/exp100', 'exp100', {
     cluster: 'lab',
     // long enough that nothing ends before the cancel: the relaunch then resubmits every index
@@ -494,11 +511,13 @@ async function part3(ws: Bench, lab: Record<string, string>, remoteRoot: string,
     if (!submitted || !cancel) throw new Error(`${label}: no "submitted job" line:\n${run.text.slice(-3000)}`);
     const cancelled = mustSucceed('nx run exp100:slurm-cancel', await cancel);
     const figures = transportFigures(run.text, 'lab');
-    const started = firstLine(run, /Running target slurm-array/);
-    const shipped = firstLine(run, /nx-slurm: (uploaded|code unchanged)/);
     notes.push(
-      `part 3 ${label}: "Running target" at ${s(started?.t ?? NaN)}, "${shipped?.text.replace(/^nx-slurm: /, '') ?? '?'}" at ${s(shipped?.t ?? NaN)}, ` +
-        `"submitted job" at ${s(submitted.t)}; slurm-cancel took ${s(cancelled.ms)}, the launcher ended ` +
+      `part 3 ${label}: ${timeline(run, [
+        /Running target slurm-array/,
+        /Running \d+ tasks with nx-slurm:array/,
+        /nx-slurm: (uploaded|code unchanged)/,
+        /exp100: submitted job/,
+      ])}; slurm-cancel took ${s(cancelled.ms)}, the launcher ended ` +
         `${s(run.ms - cancelAt - cancelled.ms)} after the cancel returned (last progress: ${lastLine(run, /exp100: \d+\/\d+ done/)?.text ?? '-'}); ` +
         `transport ${figures ? `${figures.connections} connection(s), ${figures.commands} command(s), ${figures.bytesSent} bytes sent` : '?'}`,
     );
@@ -535,6 +554,7 @@ const transportRows: [string, Figures | undefined][] = [];
 
 async function main(): Promise<void> {
   const began = performance.now();
+  const loadAtStart = os.loadavg()[0].toFixed(2);
   const lab = NO_CLUSTER ? undefined : readLabEnv();
   const remoteRoot = `~/nx-slurm-bench/${randomBytes(4).toString('hex')}`;
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'nx-slurm-bench-'));
@@ -568,7 +588,8 @@ async function main(): Promise<void> {
     const machine = `${CPUS} x ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.type()} ${os.release()}, Node ${process.version}, nx ${nxVersion}`;
     process.stdout.write(
       `\nnx-slurm benchmark: ${machine}\n` +
-        `short measurements: median of ${REPEAT}; npx nx --version ${s(version.ms)}\n\n` +
+        `short measurements: median of ${REPEAT}; npx nx --version ${s(version.ms)}; ` +
+        `load average ${loadAtStart} at the start, ${os.loadavg()[0].toFixed(2)} at the end (other work on the machine inflates every figure)\n\n` +
         `${table(rows)}\n\n` +
         (transportRows.length > 0
           ? `${transportRows.map(([label, f]) => `lab ${CLUSTER_SWEEP_SIZE}-index ${label}: ${f ? `${f.connections} connection(s), ${f.commands} command(s), ${f.bytesSent} bytes sent` : '?'}`).join('\n')}\n\n`

@@ -5,7 +5,6 @@ export {
   encodeArgv,
   encodeEnv,
   renderJobScript,
-  shellQuote,
   type JobScriptSpec,
   type SbatchResources,
 } from './job-script';

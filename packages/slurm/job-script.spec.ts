@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeArgv, encodeEnv, renderJobScript, shellQuote, type JobScriptSpec } from './job-script';
+import { encodeArgv, encodeEnv, renderJobScript, type JobScriptSpec } from './job-script';
 
 const baseSpec: JobScriptSpec = {
   jobName: 'fine-tune-mlp',
@@ -14,27 +14,6 @@ const baseSpec: JobScriptSpec = {
 };
 
 const directives = (script: string) => script.split('\n').filter((line) => line.startsWith('#SBATCH'));
-
-describe('shellQuote', () => {
-  it.each([
-    ['plain', "'plain'"],
-    ['', "''"],
-    ["it's", `'it'\\''s'`],
-    ['$(x) `y` "z" \\', `'$(x) \`y\` "z" \\'`],
-  ])('%j -> %s', (word, quoted) => {
-    expect(shellQuote(word)).toBe(quoted);
-  });
-
-  it('is read back by bash as the same word', () => {
-    const word = `a'b"c $(d) \`e\` \\f\ng ü`;
-    const result = spawnSync('bash', ['-c', `printf %s ${shellQuote(word)}`]);
-    expect(result.stdout.toString('utf8')).toBe(word);
-  });
-
-  it('rejects NUL', () => {
-    expect(() => shellQuote('a\0b')).toThrow('NUL');
-  });
-});
 
 describe('renderJobScript: #SBATCH lines', () => {
   it('writes the name, Slurm log files and every resource, extras verbatim', () => {

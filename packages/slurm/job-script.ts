@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { quoteWord } from '../sweep';
 
 /** sbatch resources, structurally compatible with the config layer's `Resources`. */
 export interface SbatchResources {
@@ -25,12 +26,6 @@ export interface JobScriptSpec {
   resources: SbatchResources;
   /** Shell lines the user wrote, run as they are before the command. */
   setup: string[];
-}
-
-/** Quotes a word for a POSIX shell: `it's` -> `'it'\''s'`. */
-export function shellQuote(word: string): string {
-  if (word.includes('\0')) throw new Error(`Cannot quote ${JSON.stringify(word)}: it contains a NUL byte.`);
-  return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /**
@@ -95,7 +90,7 @@ export function renderJobScript(spec: JobScriptSpec): string {
   const runDir = absoluteDir('runDir', spec.runDir);
   const sourceDir = pythonPathEntry('sourceDir', spec.sourceDir);
   const pythonPath = [sourceDir, ...spec.libraryDirs.map((dir, i) => pythonPathEntry(`libraryDirs[${i}]`, dir))];
-  const run = shellQuote(runDir);
+  const run = quoteWord(runDir);
   // `%` starts a Slurm filename pattern; `%%` is a literal one.
   const slurmLog = `${runDir.replace(/%/g, '%%')}/logs/slurm-%A_%a.out`;
   const lines = [
@@ -134,7 +129,7 @@ export function renderJobScript(spec: JobScriptSpec): string {
     `  while IFS= read -r -d '' nx_slurm_kv; do export "$nx_slurm_kv"; done <${run}/env.bin`,
     '  unset nx_slurm_kv',
     'fi',
-    `export PYTHONPATH=${pythonPath.map(shellQuote).join(':')}"\${PYTHONPATH:+:\$PYTHONPATH}"`,
+    `export PYTHONPATH=${pythonPath.map(quoteWord).join(':')}"\${PYTHONPATH:+:\$PYTHONPATH}"`,
     '',
     ...(spec.setup.length > 0 ? ['# setup (from the sweep configuration)', ...spec.setup, ''] : []),
     '# NUL-terminated words; a read loop rather than `mapfile -d` works on bash 4.2 too.',
@@ -144,7 +139,7 @@ export function renderJobScript(spec: JobScriptSpec): string {
     `  echo "nx-slurm: no command for index $NX_SLURM_INDEX in "${run}/args/"$NX_SLURM_INDEX" >&2`,
     '  nx_slurm_finish 2',
     'fi',
-    `cd ${shellQuote(sourceDir)} || nx_slurm_finish 2`,
+    `cd ${quoteWord(sourceDir)} || nx_slurm_finish 2`,
     '"${nx_slurm_argv[@]}"',
     'nx_slurm_finish $?',
     '',

@@ -1,3 +1,5 @@
+import { quoteWord } from './shell-quote';
+
 /** Words a POSIX shell reads back unchanged without quotes. */
 const PLAIN_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
 /** Characters a reader could not see or paste inside plain single quotes. */
@@ -9,13 +11,13 @@ const CONTROL = /[\x00-\x1f\x7f]/;
  * characters (newlines, tabs) in bash's $'...' form so they stay on one line.
  */
 export function formatArgv(argv: readonly string[]): string {
-  return argv.map(quoteWord).join(' ');
+  return argv.map(displayWord).join(' ');
 }
 
-function quoteWord(word: string): string {
+function displayWord(word: string): string {
   if (PLAIN_WORD.test(word)) return word;
   if (CONTROL.test(word)) return `$'${[...word].map(escapeForDollarQuotes).join('')}'`;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
+  return quoteWord(word);
 }
 
 const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\t': '\\t', '\r': '\\r', '\\': '\\\\', "'": "\\'" };

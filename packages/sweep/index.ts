@@ -1,4 +1,5 @@
 export { splitShellWords } from './shell-words';
+export { quoteWord, shellQuote } from './shell-quote';
 export { argumentVectors } from './argument-vectors';
 export { fingerprint } from './fingerprint';
 export { compressIndices, parseIndexList, chunkForArraySize, type ArrayChunk } from './indices';

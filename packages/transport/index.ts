@@ -2,7 +2,6 @@ export type { ExecOptions, ExecResult, Transport, TransportStats } from './trans
 export { SshTransport, parseProxyJump, type HostKeyAcceptedEvent, type SshConnectOptions, type SshConnection } from './ssh';
 export { LocalTransport } from './local';
 export { AuthenticationError, ConnectionError, FileError, HostKeyError, TransportError } from './errors';
-export { quoteWord, shellQuote } from './shell-quote';
 export {
   fingerprintSha256,
   formatKnownHostsLine,

@@ -16,21 +16,12 @@ import {
   verifyHostKey,
   type KnownHostEntry,
 } from './known-hosts';
-import { shellQuote } from './shell-quote';
+import type { Connection } from '../config';
+import { shellQuote } from '../sweep';
 import type { ExecOptions, ExecResult, Transport, TransportStats } from './transport';
 
-/** Where and how to connect: a cluster profile with `~/.ssh/config` already applied. */
-export interface SshConnection {
-  host: string;
-  port: number;
-  user: string;
-  /** Private keys to offer; the first readable one is used (`~/` is expanded). */
-  identityFiles: string[];
-  knownHostsFile: string;
-  /** One jump host, `[user@]host[:port]`, reached first; the target is reached through it. */
-  proxyJump?: string;
-  /** `accept-new` trusts (and records) an unknown host's key; a changed key is always refused. */
-  strictHostKeyChecking: 'yes' | 'accept-new';
+/** Where and how to connect: a cluster profile with `~/.ssh/config` already applied (config's `mergeConnection`). */
+export interface SshConnection extends Connection {
   /** ssh-agent socket; default `SSH_AUTH_SOCK`. */
   agent?: string;
 }

@@ -6,6 +6,7 @@ const SAFE_WORD = /^[A-Za-z0-9_./:@,+-]+$/;
  * byte for byte: inside single quotes nothing is special except `'` itself, written `'\''`.
  */
 export function quoteWord(word: string): string {
+  if (word.includes('\0')) throw new Error(`A NUL byte cannot be passed in an argument: ${JSON.stringify(word)}`);
   if (SAFE_WORD.test(word)) return word;
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
@@ -17,7 +18,5 @@ export function quoteWord(word: string): string {
  */
 export function shellQuote(argv: readonly string[]): string {
   if (argv.length === 0) throw new Error('shellQuote: empty argv');
-  const withNul = argv.find((word) => word.includes('\0'));
-  if (withNul !== undefined) throw new Error(`shellQuote: a NUL byte cannot be passed in an argument: ${JSON.stringify(withNul)}`);
   return argv.map(quoteWord).join(' ');
 }
