@@ -14,4 +14,4 @@ export {
   type ProgressCounts,
 } from './report';
 export { connectProfile, localClusterRoot, openSession, SessionPool, type Session } from './session';
-export { cancelSweep, currentResults, latestEntries } from './inspect';
+export { cancelSweep, currentResults, knownEntries, latestEntries } from './inspect';

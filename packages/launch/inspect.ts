@@ -3,6 +3,7 @@ import type { LedgerEntry } from './ledger';
 import type { PreparedSweep } from './prepare';
 import { resultOf } from './launch';
 import type { IndexResult } from './report';
+import { recoverIfEmpty } from './recover';
 import type { Session } from './session';
 
 /**
@@ -23,9 +24,15 @@ export function latestEntries(sweep: PreparedSweep): Map<number, LedgerEntry> {
   return latest;
 }
 
+/** The latest entries, first recovering them from the cluster when the workspace has no ledger. */
+export async function knownEntries(sweep: PreparedSweep, session: () => Promise<Session>, log: (line: string) => void): Promise<Map<number, LedgerEntry>> {
+  if (Object.keys(sweep.ledger.entries).length === 0) await recoverIfEmpty(sweep, await session(), log);
+  return latestEntries(sweep);
+}
+
 /** Current results of the sweep's indices, refreshing unfinished ones with one poll. */
-export async function currentResults(sweep: PreparedSweep, session: () => Promise<Session>): Promise<IndexResult[]> {
-  const latest = latestEntries(sweep);
+export async function currentResults(sweep: PreparedSweep, session: () => Promise<Session>, log: (line: string) => void): Promise<IndexResult[]> {
+  const latest = await knownEntries(sweep, session, log);
   const unfinished = [...latest.values()].filter((e) => !isFinal(e.state));
   if (unfinished.length > 0) {
     const { scheduler } = await session();

@@ -15,7 +15,7 @@ import {
 import { chunkForArraySize } from '../sweep';
 import type { LedgerEntry } from './ledger';
 import { planLaunch, type SweepIndex } from './plan';
-import { recoverFromCluster } from './recover';
+import { recoverIfEmpty } from './recover';
 import type { PreparedSweep } from './prepare';
 import { newRunId, runFiles } from './remote-layout';
 import { CREATE_RUN, TAILS, parseTails } from './remote-scripts';
@@ -50,15 +50,9 @@ export async function* launchSweep(
   if (sweep.plan.attach.length === 0 && sweep.plan.submit.length === 0) return;
 
   const session = await openSession();
-  if (Object.keys(sweep.ledger.entries).length === 0 && !request.force) {
-    const recovered = await recoverFromCluster(session, request.jobName);
-    if (recovered.length > 0) {
-      for (const entry of recovered) sweep.ledger.entries[entry.fingerprint] = entry;
-      await sweep.ledgerFile.save(recovered);
-      options.log(`${request.jobName}: no local ledger; recovered ${recovered.length} finished index(es) from the run folders on ${session.cluster.name}`);
-      sweep.plan = planLaunch(sweep.items, sweep.ledger, false);
-      for (const { item, entry } of sweep.plan.done) yield resultOf(item, entry, true);
-    }
+  if (!request.force && (await recoverIfEmpty(sweep, session, options.log)) > 0) {
+    sweep.plan = planLaunch(sweep.items, sweep.ledger, false);
+    for (const { item, entry } of sweep.plan.done) yield resultOf(item, entry, true);
   }
   const { plan } = sweep;
   const tracked: Tracked[] = plan.attach.map(({ item, entry }) => ({ items: [item], entry }));

@@ -1,6 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { isFinal } from '../../../slurm';
-import { latestEntries, runFiles, type LedgerEntry, type Session } from '../../../launch';
+import { knownEntries, runFiles, type LedgerEntry, type Session } from '../../../launch';
 import type { RunFlags } from '../../sweep-request';
 import { TARGETS } from '../../targets';
 import { withSweep } from '../with-sweep';
@@ -23,7 +23,7 @@ export default function logsExecutor(options: LogsOptions, context: ExecutorCont
         return false;
       }
       const index = Number(options.index);
-      const entry = latestEntries(sweep).get(index);
+      const entry = (await knownEntries(sweep, session, (line) => process.stderr.write(`${line}\n`))).get(index);
       if (!entry) {
         process.stderr.write(`nx-slurm: ${sweep.request.jobName}/${index} has not run yet on ${sweep.request.cluster.name}.\n`);
         return false;
