@@ -8,7 +8,6 @@ import {
   isFinal,
   isTransient,
   renderJobScript,
-  timeLimitSeconds,
   type ElementStatus,
   type SlurmState,
 } from '../slurm';
@@ -73,7 +72,7 @@ interface Tracked {
 
 async function submitRun(sweep: PreparedSweep, session: Session, items: SweepIndex[], options: LaunchOptions): Promise<Tracked[]> {
   const { request } = sweep;
-  const { transport, layout, scheduler } = session;
+  const { transport, layout } = session;
   await ensureBundles(
     session,
     [{ label: 'project', bundle: sweep.project }, ...sweep.libraries.map((l) => ({ label: `library ${l.name}`, bundle: l.bundle }))],
@@ -87,26 +86,13 @@ async function submitRun(sweep: PreparedSweep, session: Session, items: SweepInd
   const created = await transport.exec(['bash', '-c', CREATE_RUN, 'nx-slurm', runDir, runTarball]);
   if (created.code !== 0) throw new Error(`Could not create run ${runDir} on ${transport.target}: ${created.stderr.trim()}`);
 
-  const { maxArraySize } = await scheduler.limits();
+  const { maxArraySize } = await session.scheduler.limits();
+  const itemByIndex = new Map(items.map((item) => [item.index, item]));
   const tracked: Tracked[] = [];
   for (const chunk of chunkForArraySize(items.map((i) => i.index), maxArraySize)) {
-    const job = await scheduler
-      .submit({
-        runDir,
-        taskIds: chunk.taskIds,
-        offset: chunk.offset,
-        maxConcurrent: request.config.maxConcurrent,
-        timeLimitSeconds: sweep.resources.time ? timeLimitSeconds(sweep.resources.time) : undefined,
-      })
-      .catch((error: Error) => {
-        throw new Error(
-          `${session.cluster.name} refused the array: ${error.message}\n` +
-            `Requested per index: ${JSON.stringify(sweep.resources)}. Adjust "resources" in slurm.json or in the cluster profile; ` +
-            `\`sinfo -o "%P %c %m %l"\` on the cluster lists what each partition offers (CPUs, memory in MB, time limit).`,
-        );
-      });
+    const job = await submitArray(sweep, session, runDir, chunk);
     for (const taskId of chunk.taskIds) {
-      const item = items.find((i) => i.index === taskId + chunk.offset)!;
+      const item = itemByIndex.get(taskId + chunk.offset)!;
       const entry: LedgerEntry = {
         fingerprint: item.fingerprint,
         argv: item.argv,
@@ -127,6 +113,19 @@ async function submitRun(sweep: PreparedSweep, session: Session, items: SweepInd
     options.log(`${request.jobName}: submitted job ${job.jobId} (${chunk.taskIds.length} index(es)) on ${session.cluster.name}, run ${runDir}`);
   }
   return tracked;
+}
+
+/** One sbatch (or local submission) of some elements of a run folder. */
+function submitArray(sweep: PreparedSweep, session: Session, runDir: string, chunk: { offset: number; taskIds: number[] }) {
+  return session.scheduler
+    .submit({ runDir, ...chunk, maxConcurrent: sweep.request.config.maxConcurrent, timeLimitSeconds: sweep.timeLimitSeconds })
+    .catch((error: Error) => {
+      throw new Error(
+        `${session.cluster.name} refused the array: ${error.message}\n` +
+          `Requested per index: ${JSON.stringify(sweep.resources)}. Adjust "resources" in slurm.json or in the cluster profile; ` +
+          `\`sinfo -o "%P %c %m %l"\` on the cluster lists what each partition offers (CPUs, memory in MB, time limit).`,
+      );
+    });
 }
 
 function runFolderEntries(sweep: PreparedSweep, session: Session, runDir: string, runId: string, items: SweepIndex[]) {
@@ -177,8 +176,9 @@ async function* watch(sweep: PreparedSweep, session: Session, tracked: Tracked[]
 
     const retry = open.filter((t) => isTransient(t.entry.state) && t.entry.attempts <= retries);
     if (retry.length > 0) await resubmit(sweep, session, retry, options);
-    const finished = open.filter((t) => isFinal(t.entry.state) && !retry.includes(t));
-    open = open.filter((t) => !finished.includes(t));
+    // after resubmit() the retried elements are PENDING again
+    const finished = open.filter((t) => isFinal(t.entry.state));
+    open = open.filter((t) => !isFinal(t.entry.state));
     if (changed || retry.length > 0) await sweep.ledgerFile.save(tracked.map((t) => t.entry));
 
     if (finished.length > 0) {
@@ -228,13 +228,7 @@ async function resubmit(sweep: PreparedSweep, session: Session, retry: Tracked[]
   const byRun = groupBy(retry, (t) => `${t.entry.runDir}\0${t.entry.offset}`);
   for (const group of byRun.values()) {
     const { runDir, offset } = group[0].entry;
-    const job = await session.scheduler.submit({
-      runDir,
-      offset,
-      taskIds: group.map((t) => t.entry.taskId),
-      maxConcurrent: sweep.request.config.maxConcurrent,
-      timeLimitSeconds: sweep.resources.time ? timeLimitSeconds(sweep.resources.time) : undefined,
-    });
+    const job = await submitArray(sweep, session, runDir, { offset, taskIds: group.map((t) => t.entry.taskId) });
     for (const t of group) {
       options.log(`${sweep.request.jobName}/${t.entry.runIndex}: ${t.entry.state}, resubmitted as job ${job.jobId} (attempt ${t.entry.attempts + 1})`);
       Object.assign(t.entry, { jobId: job.jobId, state: 'PENDING', attempts: t.entry.attempts + 1, start: undefined, end: undefined, node: undefined });

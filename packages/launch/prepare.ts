@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { bundleProject, type Bundle } from '../bundle';
 import type { ResolvedCluster, SweepConfig } from '../config';
-import type { SbatchResources } from '../slurm';
+import { timeLimitSeconds, type SbatchResources } from '../slurm';
 import { argumentVectors, fingerprint, splitShellWords } from '../sweep';
 import { LedgerFile, type Ledger } from './ledger';
 import { planLaunch, type LaunchPlan, type SweepIndex } from './plan';
@@ -28,6 +28,8 @@ export interface PreparedSweep {
   /** `command` split into words: argv[0] of every index. */
   command: string[];
   resources: SbatchResources;
+  /** The wall-clock limit the `local` scheduler enforces (Slurm reads `--time` from the script). */
+  timeLimitSeconds?: number;
   setup: string[];
   env: Record<string, string>;
   /** Every vector of the sweep (for tables), and the requested ones with their fingerprints. */
@@ -65,6 +67,10 @@ export async function prepareSweep(request: SweepRequest): Promise<PreparedSweep
   const vectors = argumentVectors(config);
   const bundleHashes = [project.sha256, ...libraries.map((l) => l.bundle.sha256)];
   const wanted = request.indices ?? vectors.map((_, index) => index);
+  const outside = wanted.filter((index) => !(index >= 0 && index < vectors.length));
+  if (outside.length > 0) {
+    throw new Error(`${request.jobName}: the sweep has ${vectors.length} indices (0-${vectors.length - 1}); there is no index ${outside.join(', ')}. Was slurm.json edited while Nx ran?`);
+  }
   const items = wanted.map((index) => ({
     index,
     argv: vectors[index],
@@ -74,5 +80,6 @@ export async function prepareSweep(request: SweepRequest): Promise<PreparedSweep
   const ledgerFile = LedgerFile.at(request.workspaceRoot, cluster.name, request.jobName);
   const ledger = await ledgerFile.read();
   const plan = planLaunch(items, ledger, request.force ?? false);
-  return { request, project, libraries, command, resources, setup, env, vectors, items, ledgerFile, ledger, plan };
+  const limit = resources.time === undefined ? undefined : timeLimitSeconds(resources.time);
+  return { request, project, libraries, command, resources, timeLimitSeconds: limit, setup, env, vectors, items, ledgerFile, ledger, plan };
 }
