@@ -80,6 +80,11 @@ describe('sweeps on the real cluster over SSH', () => {
       ...experiment('experiments/slow', 'slow', { command: 'python3 sleep.py', args: ['--seconds 6', '--seconds 6'] }, { 'sleep.py': SLEEP_PY }),
       ...experiment('experiments/manage', 'manage', { command: 'python3 sleep.py', args: ['--seconds 60', '--seconds 1', '--seconds 60'] }, { 'sleep.py': SLEEP_PY }),
       ...experiment('experiments/chunked', 'chunked', { command: 'python3 echo.py', args: ['--n 0', '--n 1', '--n 2', '--n 3', '--n 4', '--n 5'], cluster: 'lab-small' }, { 'echo.py': ECHO_PY }),
+      'experiments/inline/project.json': {
+        name: 'inline',
+        targets: { sweep: { executor: 'nx-slurm:array', options: { command: 'python3 echo.py', args: ['--n 0', '--n 1', '--n 2'], jobName: 'inline-sweep' } } },
+      },
+      'experiments/inline/echo.py': ECHO_PY,
       ...experiment('experiments/unbatched', 'unbatched', { command: 'python3 echo.py', args: ['--n 0', '--n 1'] }, { 'echo.py': ECHO_PY }),
     }, { 'lab-small': labProfile({ maxArraySize: 4 }) });
     writeFileSync(path.join(home, FAIL_MARKER), '');
@@ -220,6 +225,16 @@ describe('sweeps on the real cluster over SSH', () => {
     expect(run.code).toBe(0);
     expect(submittedJobs(text)).toHaveLength(2);
     expect(Object.keys(ledger('unbatched').entries)).toHaveLength(2);
+  });
+
+  it('runs a sweep given as the options of an nx-slurm:array target as one Nx task, with a table', async () => {
+    const run = await nx('run', 'inline:sweep');
+    const text = output(run);
+    expect(run.code).toBe(0);
+    expect(submittedJobs(text)).toHaveLength(1);
+    expect(text).toMatch(/index\s+arguments\s+state\s+exit\s+elapsed\s+node\s+job/);
+    for (const i of [0, 1, 2]) expect(text).toMatch(new RegExp(`\\n${i}\\s+--n ${i}\\s+COMPLETED\\s+0`));
+    expect(text).toMatch(/Successfully ran target sweep for project inline/);
   });
 
   it('delivers every argument and env value byte for byte, never through a shell', async () => {

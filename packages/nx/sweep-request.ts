@@ -39,7 +39,8 @@ export function pluginOptionsOf(nxJson: NxJsonConfiguration | undefined): Plugin
  */
 export function sweepConfigOf(workspaceRoot: string, projectRoot: string, options: Record<string, unknown>): { config: SweepConfig; file: string } {
   if (typeof options.command === 'string') {
-    const inline = Object.fromEntries(Object.entries(options).filter(([key]) => !RUN_FLAGS.includes(key)));
+    // Nx adds `__overrides_unparsed__` (the raw command line) to every executor's options
+    const inline = Object.fromEntries(Object.entries(options).filter(([key]) => !RUN_FLAGS.includes(key) && !key.startsWith('__')));
     return { config: parseSweepConfig(inline, `${join(projectRoot, 'project.json')} (executor options)`), file: join(projectRoot, 'project.json') };
   }
   const file = join(projectRoot, SWEEP_CONFIG_FILE);

@@ -1,5 +1,6 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { prepareSweep } from '../../../launch';
+import { argumentVectors } from '../../../sweep';
 import { indexOfTarget } from '../../targets';
 import { sweepRequestOf, type RunFlags } from '../../sweep-request';
 import { dryRunReport, runSweeps, type SweepRun } from './run-sweeps';
@@ -26,12 +27,13 @@ export default async function* arrayBatch(
   for (const task of invalid.tasks) yield { task, result: { success: false, terminalOutput: `${invalid.messages.get(task)}\n` } };
   if (overrides.dryRun) {
     for (const run of runs) {
-      process.stdout.write(`${dryRunReport(await prepareSweep(run.request))}\n`);
-      for (const task of run.taskIds.values()) yield { task, result: { success: true, terminalOutput: 'dry run\n' } };
+      const indices = [...new Set([...run.tasks.values()].flat())];
+      process.stdout.write(`${dryRunReport(await prepareSweep({ ...run.request, indices }))}\n`);
+      for (const task of run.tasks.keys()) yield { task, result: { success: true, terminalOutput: 'dry run\n' } };
     }
     return;
   }
-  for await (const { task, result } of runSweeps(runs, context)) yield { task, result };
+  yield* runSweeps(runs, context);
 }
 
 /**
@@ -56,12 +58,13 @@ export function planRuns(
     try {
       const options = { ...inputs[ids[0]], ...overrides };
       const request = sweepRequestOf(context, project, { ...options, index: undefined });
-      const taskIdsByIndex = new Map<number, string>();
+      const everyIndex = argumentVectors(request.config).map((_, index) => index);
+      const tasks = new Map<string, number[]>();
       for (const id of ids) {
-        const index = Number(inputs[id].index ?? indexOfTarget(taskGraph.tasks[id].target.target));
-        taskIdsByIndex.set(index, id);
+        const index = inputs[id].index ?? indexOfTarget(taskGraph.tasks[id].target.target);
+        tasks.set(id, index === undefined ? everyIndex : [Number(index)]);
       }
-      runs.push({ request: { ...request, indices: [...taskIdsByIndex.keys()] }, taskIds: taskIdsByIndex });
+      runs.push({ request, tasks });
     } catch (error) {
       for (const id of ids) {
         invalid.tasks.push(id);

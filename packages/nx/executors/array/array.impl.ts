@@ -1,6 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { isSuccess } from '../../../slurm';
-import { prepareSweep, resultsTable, type IndexResult } from '../../../launch';
+import { prepareSweep } from '../../../launch';
 import { argumentVectors } from '../../../sweep';
 import { sweepRequestOf } from '../../sweep-request';
 import type { ArrayOptions } from './array-batch.impl';
@@ -18,13 +17,11 @@ export default async function arrayExecutor(options: ArrayOptions, context: Exec
     return { success: true };
   }
   const indices = request.indices ?? argumentVectors(request.config).map((_, i) => i);
-  const taskIds = new Map(indices.map((index) => [index, `${project}:${index}`]));
-  const results: IndexResult[] = [];
-  for await (const outcome of runSweeps([{ request: { ...request, indices }, taskIds }], context)) {
-    if (outcome.index) results.push(outcome.index);
-    else process.stdout.write(outcome.result.terminalOutput);
-    if (outcome.index && !isSuccess(outcome.index.state)) process.stdout.write(outcome.result.terminalOutput);
+  const task = `${project}:${context.targetName}`;
+  let success = false;
+  for await (const outcome of runSweeps([{ request, tasks: new Map([[task, indices]]) }], context)) {
+    process.stdout.write(outcome.result.terminalOutput);
+    success = outcome.result.success;
   }
-  if (results.length > 0) process.stdout.write(`\n${resultsTable(results)}\n`);
-  return { success: results.length === indices.length && results.every((r) => isSuccess(r.state)) };
+  return { success };
 }

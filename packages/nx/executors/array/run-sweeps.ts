@@ -4,6 +4,7 @@ import {
   indexSummary,
   launchSweep,
   prepareSweep,
+  resultsTable,
   SessionPool,
   type IndexResult,
   type PreparedSweep,
@@ -12,16 +13,17 @@ import {
 import { formatArgv } from '../../../sweep';
 
 export interface SweepRun {
-  /** Requested index -> the Nx task id to report it under. */
-  taskIds: Map<number, string>;
+  /**
+   * Each Nx task and the sweep indices it stands for: one (`slurm-array--<i>`) or all of them
+   * (a project.json target whose options are the sweep).
+   */
+  tasks: Map<string, number[]>;
   request: SweepRequest;
 }
 
 export interface TaskOutcome {
   task: string;
   result: { success: boolean; terminalOutput: string; startTime: number; endTime: number };
-  /** The index result, when the index got that far. */
-  index?: IndexResult;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function* runSweeps(runs: SweepRun[], context: ExecutorContext, wai
     process.removeListener('SIGINT', onInterrupt);
     await pool.closeAll();
     for (const run of runs) {
-      for (const task of run.taskIds.values()) {
+      for (const task of run.tasks.keys()) {
         if (reported.has(task)) continue;
         yield failure(task, `nx-slurm: no result for ${task}: the launch stopped before this index ended.`, startTime);
       }
@@ -58,24 +60,32 @@ export async function* runSweeps(runs: SweepRun[], context: ExecutorContext, wai
 }
 
 async function* streamRun(run: SweepRun, pool: SessionPool, log: (line: string) => void, wait: boolean, startTime: number): AsyncGenerator<TaskOutcome> {
-  let prepared: PreparedSweep | undefined;
+  const { jobName } = run.request;
+  const tasksOfIndex = new Map<number, string[]>();
+  for (const [task, indices] of run.tasks) for (const index of indices) tasksOfIndex.set(index, [...(tasksOfIndex.get(index) ?? []), task]);
+  const collected = new Map<string, IndexResult[]>();
   try {
-    prepared = await prepareSweep(run.request);
-    const { jobName } = run.request;
+    const prepared = await prepareSweep({ ...run.request, indices: [...tasksOfIndex.keys()] });
     for await (const index of launchSweep(prepared, () => pool.get(run.request.cluster), { wait, log })) {
-      const task = run.taskIds.get(index.index);
-      if (!task) continue;
-      yield {
-        task,
-        index,
-        result: { success: isSuccess(index.state), terminalOutput: indexSummary(jobName, index), startTime, endTime: Date.now() },
-      };
+      for (const task of tasksOfIndex.get(index.index) ?? []) {
+        const results = [...(collected.get(task) ?? []), index];
+        collected.set(task, results);
+        if (results.length < run.tasks.get(task)!.length) continue;
+        yield { task, result: { success: results.every((r) => isSuccess(r.state)), terminalOutput: taskOutput(jobName, results), startTime, endTime: Date.now() } };
+      }
     }
   } catch (error) {
     const message = (error as Error).message ?? String(error);
-    log(`${run.request.jobName}: ${message}`);
-    for (const task of run.taskIds.values()) yield failure(task, message, startTime);
+    log(`${jobName}: ${message}`);
+    for (const task of run.tasks.keys()) yield failure(task, message, startTime);
   }
+}
+
+/** One index: its summary and log tails. Several: the failures' summaries, then the table. */
+function taskOutput(jobName: string, results: IndexResult[]): string {
+  if (results.length === 1) return indexSummary(jobName, results[0]);
+  const failures = results.filter((r) => !isSuccess(r.state)).map((r) => indexSummary(jobName, r));
+  return [...failures, resultsTable(results)].join('\n') + '\n';
 }
 
 function failure(task: string, message: string, startTime: number): TaskOutcome {
