@@ -300,11 +300,20 @@ describe('sweeps on the real cluster over SSH', () => {
     });
     expect(sacct(jobId).find((r) => r.jobId === `${jobId}_0`)?.state).toMatch(/PENDING|RUNNING/);
 
+    // --follow prints index 0's log as it grows and returns once the index has ended
+    const follow = spawn('npx', ['nx', 'run', 'manage:slurm-logs', '--index', '0', '--follow'], { cwd: ws.dir, env: { ...process.env, ...NX_ENV } });
+    let followed = '';
+    follow.stdout.on('data', (chunk: Buffer) => (followed += chunk.toString()));
+    const followExit = new Promise<number | null>((resolve) => follow.on('exit', resolve));
+    await waitFor(() => followed.includes('index 0 starts'), { what: 'slurm-logs --follow to print index 0', timeoutMs: 60_000 });
+
     const cancelAll = await nx('run', 'manage:slurm-cancel');
     expect(cancelAll.code).toBe(0);
     await waitFor(() => sacct(jobId).find((r) => r.jobId === `${jobId}_0` && /CANCELLED/.test(r.state)), {
       what: `${jobId}_0 cancelled`,
       timeoutMs: 30_000,
     });
+    expect(await followExit).toBe(0);
+    expect(followed).not.toContain('index 0 done');
   });
 });

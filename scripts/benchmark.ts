@@ -11,7 +11,8 @@
  *      bytes sent by a first launch and by an unchanged relaunch after a cancel
  *
  * Usage: npm run bench [-- --keep] [--no-cluster] [--repeat N]
- *   --keep        leave the temp workspace (and the remote run folders) in place
+ *   --keep        leave the temp workspace (and the remote run folders) in place; part 3 has
+ *                 replaced the 1000-target projects with the 100-index one by then
  *   --no-cluster  skip part 3 (the test cluster: bash e2e/cluster/start.sh, as root)
  *   --repeat N    repetitions of the short measurements, median reported (default 3)
  */
@@ -242,13 +243,22 @@ function writeExperiment(dir: string, root: string, name: string, slurm: object)
 const firstLine = (result: Timed, pattern: RegExp) => result.lines.find((l) => pattern.test(l.text));
 const lastLine = (result: Timed, pattern: RegExp) => [...result.lines].reverse().find((l) => pattern.test(l.text));
 
-/** `"<line>" at 1.23 s` for the first line matching each pattern: where the time of one run went. */
-function timeline(result: Timed, patterns: RegExp[]): string {
-  const points = patterns.flatMap((pattern) => {
+/** The moments of one run's output lines that say where its time went. */
+const MILESTONES: [string, RegExp][] = [
+  ['Nx graph and hashes ready ("Running target")', /Running target slurm-array/],
+  ['batch handed to nx-slurm', /Running \d+ tasks with nx-slurm:array/],
+  ['bundles checked', /nx-slurm: (uploaded|code unchanged)/],
+  ['submitted', /: submitted job/],
+  ['all done', /: (\d+)\/\1 done/],
+];
+
+/** `label 1.23 s` for each milestone seen in the output, then the exit. */
+function timeline(result: Timed): string {
+  const points = MILESTONES.flatMap(([label, pattern]) => {
     const line = firstLine(result, pattern);
-    return line ? [`"${line.text.replace(/^nx-slurm: /, '').replace(/, run \S+$/, '').trim()}" at ${s(line.t)}`] : [];
+    return line ? [`${label} ${s(line.t)}`] : [];
   });
-  return [...points, `exit at ${s(result.ms)}`].join(', ');
+  return [...points, `exit ${s(result.ms)}`].join(', ');
 }
 
 function submittedJobs(text: string): string[] {
@@ -264,6 +274,10 @@ interface Figures {
 function transportFigures(text: string, cluster: string): Figures | undefined {
   const match = new RegExp(`nx-slurm: ${cluster}: (\\d+) connection\\(s\\), (\\d+) command\\(s\\), (\\d+) bytes sent`).exec(text);
   return match ? { connections: Number(match[1]), commands: Number(match[2]), bytesSent: Number(match[3]) } : undefined;
+}
+
+function describeFigures(f: Figures | undefined): string {
+  return f ? `${f.connections} connection(s), ${f.commands} command(s), ${f.bytesSent} bytes sent` : '? (no figures line)';
 }
 
 function cacheHits(text: string): string {
@@ -314,6 +328,7 @@ function table(rows: Row[]): string {
 
 const rows: Row[] = [];
 const notes: string[] = [];
+const transportRows: [string, Figures | undefined][] = [];
 const cleanups: (() => Promise<void>)[] = [];
 
 async function part1(ws: Bench, versionMs: number): Promise<void> {
@@ -371,18 +386,11 @@ async function part1(ws: Bench, versionMs: number): Promise<void> {
   const busy = entries.reduce((sum, e) => sum + (Date.parse(e.end ?? '') - Date.parse(e.start ?? '') || 0), 0);
   const span = Math.max(...ends) - Math.min(...starts);
   notes.push(
-    `part 1 timeline of nx run exp:slurm-array: ${timeline(run, [
-      /Running target slurm-array/,
-      /Running \d+ tasks with nx-slurm:array/,
-      /nx-slurm: (uploaded|code unchanged)/,
-      /exp: submitted job/,
-      /exp: 0\/\d+ done/,
-      new RegExp(`exp: ${SWEEP_SIZE}/${SWEEP_SIZE} done`),
-    ])}`,
+    `part 1 timeline of nx run exp:slurm-array: ${timeline(run)}`,
     `part 1 local runner: first element start to last element end ${s(span)} = ${(SWEEP_SIZE / (span / 1000)).toFixed(1)} elements/s; ` +
       `elements busy ${s(busy)} in total, so ${((100 * busy) / (CPUS * span)).toFixed(0)}% of the ${CPUS} slots were in use ` +
       `(the same work straight from Node: ${(SWEEP_SIZE / (jobScriptMs / 1000)).toFixed(0)} elements/s).`,
-    `part 1 transport figures: ${JSON.stringify(transportFigures(run.text, 'local'))}`,
+    `part 1 transport figures: ${describeFigures(transportFigures(run.text, 'local'))}`,
   );
 }
 
@@ -442,16 +450,19 @@ async function part3(ws: Bench, lab: Record<string, string>, remoteRoot: string,
   log(`part 3: ${CLUSTER_SWEEP_SIZE}-index sweep on the test cluster over SSH (${lab.NX_SLURM_LAB_USER}@${lab.NX_SLURM_LAB_HOST}:${lab.NX_SLURM_LAB_PORT})`);
   const connection = labConnection(lab);
   const jobs: string[] = [];
-  let cleanupTransport: Transport | undefined;
+  // every job this part submitted is cancelled, and its remoteRoot removed, however it ends
   cleanups.push(async () => {
-    cleanupTransport ??= await SshTransport.connect(connection);
-    if (jobs.length > 0) await cleanupTransport.exec(['scancel', ...jobs]);
-    if (!KEEP) {
-      const home = await cleanupTransport.home();
-      await cleanupTransport.exec(['rm', '-rf', path.posix.join(home, remoteRoot.replace(/^~\//, ''))]);
-      await cleanupTransport.exec(['rmdir', '--ignore-fail-on-non-empty', path.posix.join(home, path.posix.dirname(remoteRoot.replace(/^~\//, '')))]);
+    const transport: Transport = await SshTransport.connect(connection);
+    try {
+      if (jobs.length > 0) await transport.exec(['scancel', ...jobs]);
+      if (!KEEP) {
+        const root = path.posix.join(await transport.home(), remoteRoot.replace(/^~\//, ''));
+        await transport.exec(['rm', '-rf', root]);
+        await transport.exec(['rmdir', '--ignore-fail-on-non-empty', path.posix.dirname(root)]);
+      }
+    } finally {
+      await transport.close();
     }
-    await cleanupTransport.close();
   });
 
   // Baseline: one ssh2 connection (the project's SshTransport) and one sbatch of the same size.
@@ -512,16 +523,12 @@ async function part3(ws: Bench, lab: Record<string, string>, remoteRoot: string,
     const cancelled = mustSucceed('nx run exp100:slurm-cancel', await cancel);
     const figures = transportFigures(run.text, 'lab');
     notes.push(
-      `part 3 ${label}: ${timeline(run, [
-        /Running target slurm-array/,
-        /Running \d+ tasks with nx-slurm:array/,
-        /nx-slurm: (uploaded|code unchanged)/,
-        /exp100: submitted job/,
-      ])}; slurm-cancel took ${s(cancelled.ms)}, the launcher ended ` +
+      `part 3 ${label}: ${timeline(run)}; slurm-cancel took ${s(cancelled.ms)}, the launcher ended ` +
         `${s(run.ms - cancelAt - cancelled.ms)} after the cancel returned (last progress: ${lastLine(run, /exp100: \d+\/\d+ done/)?.text ?? '-'}); ` +
-        `transport ${figures ? `${figures.connections} connection(s), ${figures.commands} command(s), ${figures.bytesSent} bytes sent` : '?'}`,
+        `transport: ${describeFigures(figures)}`,
     );
-    return { submittedMs: submitted.t, figures, jobCount: /\((\d+) index/.exec(submitted.text)?.[1] };
+    const batchStart = firstLine(run, /Running \d+ tasks with nx-slurm:array/)?.t ?? 0;
+    return { submittedMs: submitted.t, executorMs: submitted.t - batchStart, figures, jobCount: /\((\d+) index/.exec(submitted.text)?.[1] };
   };
 
   const first = await launchAndCancel('first launch');
@@ -540,17 +547,19 @@ async function part3(ws: Bench, lab: Record<string, string>, remoteRoot: string,
     baselineIs: 'the above + npx nx --version',
   });
   rows.push({
+    what: '  of which nx-slurm (batch start -> submitted)',
+    measured: first.executorMs,
+    baseline: rawMs,
+    baselineIs: 'ssh2 connect + sbatch (as above)',
+  });
+  rows.push({
     what: `lab ${CLUSTER_SWEEP_SIZE}: relaunch (${again.jobCount} resubmitted)`,
     measured: again.submittedMs,
     baseline: rawMs + versionMs,
     baselineIs: 'raw + npx nx --version',
   });
-  const bytes = (f?: Figures) => (f ? `${f.connections} conn, ${f.commands} cmds, ${f.bytesSent} B sent` : '?');
-  notes.push(`part 3 bytes: first launch ${bytes(first.figures)}; unchanged relaunch ${bytes(again.figures)}`);
-  transportRows.push(['first launch', first.figures], ['unchanged relaunch', again.figures]);
+  transportRows.push(['first launch', first.figures], ['unchanged relaunch after cancel', again.figures]);
 }
-
-const transportRows: [string, Figures | undefined][] = [];
 
 async function main(): Promise<void> {
   const began = performance.now();
@@ -592,7 +601,7 @@ async function main(): Promise<void> {
         `load average ${loadAtStart} at the start, ${os.loadavg()[0].toFixed(2)} at the end (other work on the machine inflates every figure)\n\n` +
         `${table(rows)}\n\n` +
         (transportRows.length > 0
-          ? `${transportRows.map(([label, f]) => `lab ${CLUSTER_SWEEP_SIZE}-index ${label}: ${f ? `${f.connections} connection(s), ${f.commands} command(s), ${f.bytesSent} bytes sent` : '?'}`).join('\n')}\n\n`
+          ? `${transportRows.map(([label, f]) => `lab ${CLUSTER_SWEEP_SIZE}-index ${label}: ${describeFigures(f)}`).join('\n')}\n\n`
           : '') +
         `${notes.map((n) => `- ${n}`).join('\n')}\n\n` +
         `benchmark took ${s(performance.now() - began)}${KEEP ? `; workspace kept in ${ws.dir}` : ''}\n`,

@@ -16,7 +16,7 @@ export function latestEntries(sweep: PreparedSweep): Map<number, LedgerEntry> {
   for (const item of sweep.items) {
     const exact = sweep.ledger.entries[item.fingerprint];
     const sameArgs = entries
-      .filter((e) => JSON.stringify(e.argv) === JSON.stringify(item.argv))
+      .filter((e) => JSON.stringify(e.argv) === JSON.stringify(item.argv) && (e.occurrence ?? 0) === item.occurrence)
       .sort((a, b) => b.runId.localeCompare(a.runId))[0];
     const entry = exact ?? sameArgs;
     if (entry) latest.set(item.index, entry);

@@ -19,7 +19,7 @@ import type { PreparedSweep } from './prepare';
 import { newRunId, runFiles } from './remote-layout';
 import { CREATE_RUN, TAILS, parseTails } from './remote-scripts';
 import { ensureBundles } from './ship';
-import { countStates, progressLine, type IndexResult } from './report';
+import { countStates, formatDuration, progressLine, type IndexResult } from './report';
 import type { Session } from './session';
 
 export interface LaunchOptions {
@@ -32,6 +32,8 @@ export interface LaunchOptions {
 /** An element nobody lists any more (cancelled while pending, or aged out of every source). */
 const MISSING_GRACE_MS = 60_000;
 const TAIL_BYTES = 2000;
+/** The progress line is repeated this often when nothing changes. */
+const HEARTBEAT_MS = 60_000;
 
 /**
  * bundle -> upload -> submit -> watch -> results, for one prepared sweep. Yields each requested
@@ -54,18 +56,17 @@ export async function* launchSweep(
     for (const { item, entry } of sweep.plan.done) yield resultOf(item, entry, true);
   }
   const { plan } = sweep;
-  const tracked: Tracked[] = plan.attach.map(({ item, entry }) => ({ items: [item], entry }));
+  const tracked: Tracked[] = plan.attach.map(({ item, entry }) => ({ item, entry }));
   if (plan.attach.length > 0) {
     options.log(`${request.jobName}: attaching to ${plan.attach.length} index(es) still queued or running`);
   }
   if (plan.submit.length > 0) tracked.push(...(await submitRun(sweep, session, plan.submit, options)));
   if (!options.wait) return;
-  yield* watch(sweep, session, mergeDuplicates(tracked), options);
+  yield* watch(sweep, session, tracked, options);
 }
 
 interface Tracked {
-  /** Today's indices with this fingerprint (usually one). */
-  items: SweepIndex[];
+  item: SweepIndex;
   entry: LedgerEntry;
   missingSince?: number;
 }
@@ -99,6 +100,7 @@ async function submitRun(sweep: PreparedSweep, session: Session, items: SweepInd
         runId,
         runDir,
         runIndex: item.index,
+        occurrence: item.occurrence || undefined,
         jobId: job.jobId,
         taskId,
         offset: chunk.offset,
@@ -106,7 +108,7 @@ async function submitRun(sweep: PreparedSweep, session: Session, items: SweepInd
         attempts: 1,
       };
       sweep.ledger.entries[item.fingerprint] = entry;
-      tracked.push({ items: [item], entry });
+      tracked.push({ item, entry });
     }
     // written at once: a rerun after Ctrl-C attaches to this job instead of submitting again
     await sweep.ledgerFile.save(tracked.map((t) => t.entry));
@@ -147,7 +149,7 @@ function runFolderEntries(sweep: PreparedSweep, session: Session, runDir: string
       project: sweep.project.sha256,
       libraries: Object.fromEntries(sweep.libraries.map((l) => [l.name, l.bundle.sha256])),
     },
-    indices: items.map((i) => ({ index: i.index, fingerprint: i.fingerprint, argv: i.argv })),
+    indices: items.map((i) => ({ index: i.index, fingerprint: i.fingerprint, argv: i.argv, occurrence: i.occurrence })),
   };
   return {
     files: [
@@ -167,6 +169,8 @@ async function* watch(sweep: PreparedSweep, session: Session, tracked: Tracked[]
   let open = tracked;
   let interval = scheduler.pollIntervalMs.min;
   let lastProgress = '';
+  let lastPrintedAt = 0;
+  const startedAt = Date.now();
   const settled: SlurmState[] = [];
 
   while (open.length > 0) {
@@ -179,18 +183,19 @@ async function* watch(sweep: PreparedSweep, session: Session, tracked: Tracked[]
     // after resubmit() the retried elements are PENDING again
     const finished = open.filter((t) => isFinal(t.entry.state));
     open = open.filter((t) => !isFinal(t.entry.state));
+    const endings = finished.length > 0 ? await fetchEndings(transport, finished) : [];
+    // after fetchEndings: exit codes read from the markers belong in the ledger too
     if (changed || retry.length > 0) await sweep.ledgerFile.save(tracked.map((t) => t.entry));
-
-    if (finished.length > 0) {
-      const endings = await fetchEndings(transport, finished);
-      for (const t of finished) {
-        settled.push(t.entry.state);
-        const ending = endings(t);
-        for (const item of t.items) yield { ...resultOf(item, t.entry, false), ...ending };
-      }
+    for (const [k, t] of finished.entries()) {
+      settled.push(t.entry.state);
+      yield { ...resultOf(t.item, t.entry, false), ...endings[k] };
     }
     const line = progressLine(jobName, countStates([...settled, ...open.map((t) => t.entry.state)]));
-    if (line !== lastProgress) options.log(line);
+    if (line !== lastProgress || Date.now() - lastPrintedAt > HEARTBEAT_MS) {
+      // unchanged for long: say so, so a quiet terminal is not mistaken for a hang
+      options.log(line === lastProgress ? `${line} (waiting ${formatDuration(Math.round((Date.now() - startedAt) / 1000))})` : line);
+      lastPrintedAt = Date.now();
+    }
     lastProgress = line;
     if (open.length === 0) break;
     interval = changed ? scheduler.pollIntervalMs.min : Math.min(scheduler.pollIntervalMs.max, Math.round(interval * 1.5));
@@ -231,7 +236,12 @@ async function resubmit(sweep: PreparedSweep, session: Session, retry: Tracked[]
     const job = await submitArray(sweep, session, runDir, { offset, taskIds: group.map((t) => t.entry.taskId) });
     for (const t of group) {
       options.log(`${sweep.request.jobName}/${t.entry.runIndex}: ${t.entry.state}, resubmitted as job ${job.jobId} (attempt ${t.entry.attempts + 1})`);
-      Object.assign(t.entry, { jobId: job.jobId, state: 'PENDING', attempts: t.entry.attempts + 1, start: undefined, end: undefined, node: undefined });
+      Object.assign(t.entry, {
+        jobId: job.jobId,
+        state: 'PENDING',
+        attempts: t.entry.attempts + 1,
+        ...{ exitCode: undefined, signal: undefined, start: undefined, end: undefined, node: undefined },
+      });
     }
   }
 }
@@ -240,20 +250,18 @@ async function resubmit(sweep: PreparedSweep, session: Session, retry: Tracked[]
  * One command for the log tails of everything that just finished, and their exit markers: squeue
  * often reports an element final before sacct has its exit code, and the job's marker has it.
  */
-async function fetchEndings(transport: Session['transport'], finished: Tracked[]): Promise<(t: Tracked) => Partial<IndexResult>> {
-  const files = (t: Tracked) => {
+async function fetchEndings(transport: Session['transport'], finished: Tracked[]): Promise<Partial<IndexResult>[]> {
+  const files = finished.map((t) => {
     const run = runFiles(t.entry.runDir);
     return { stdout: run.stdout(t.entry.runIndex), stderr: run.stderr(t.entry.runIndex), exit: run.exitMarker(t.entry.runIndex) };
-  };
-  const paths = finished.flatMap((t) => Object.values(files(t)));
-  const result = await transport.exec(['bash', '-c', TAILS, 'nx-slurm', String(TAIL_BYTES), ...paths]);
+  });
+  const result = await transport.exec(['bash', '-c', TAILS, 'nx-slurm', String(TAIL_BYTES), ...files.flatMap((f) => Object.values(f))]);
   const tails = parseTails(result.stdout);
-  return (t) => {
-    const { stdout, stderr, exit } = files(t);
-    const marker = tails.get(exit)?.trim();
+  return finished.map((t, k) => {
+    const marker = tails.get(files[k].exit)?.trim();
     if (t.entry.exitCode === undefined && marker) t.entry.exitCode = Number(marker);
-    return { stdoutTail: tails.get(stdout), stderrTail: tails.get(stderr), exitCode: t.entry.exitCode };
-  };
+    return { stdoutTail: tails.get(files[k].stdout), stderrTail: tails.get(files[k].stderr), exitCode: t.entry.exitCode };
+  });
 }
 
 export function resultOf(item: SweepIndex, entry: LedgerEntry, fromLedger: boolean): IndexResult {
@@ -272,12 +280,6 @@ export function resultOf(item: SweepIndex, entry: LedgerEntry, fromLedger: boole
     end: entry.end,
     fromLedger,
   };
-}
-
-/** Indices with the same fingerprint share one element. */
-function mergeDuplicates(tracked: Tracked[]): Tracked[] {
-  const byElement = groupBy(tracked, (t) => elementKey(t.entry.jobId, t.entry.taskId));
-  return [...byElement.values()].map((group) => ({ items: group.flatMap((t) => t.items), entry: group[0].entry }));
 }
 
 function jobsOf(tracked: Tracked[]): ArrayJob[] {

@@ -14,6 +14,8 @@ export interface LedgerEntry {
   runDir: string;
   /** The vector's index inside runDir (its `logs/<runIndex>.*`), which may differ from today's index. */
   runIndex: number;
+  /** Set for a replicate: the n-th index with the same arguments (see SweepIndex). */
+  occurrence?: number;
   jobId: string;
   taskId: number;
   offset: number;

@@ -4,6 +4,8 @@ import type { Ledger, LedgerEntry } from './ledger';
 export interface SweepIndex {
   index: number;
   argv: string[];
+  /** 0 for the first index with these arguments, 1 for the next (replicates), ... */
+  occurrence: number;
   fingerprint: string;
 }
 

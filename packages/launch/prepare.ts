@@ -71,15 +71,29 @@ export async function prepareSweep(request: SweepRequest): Promise<PreparedSweep
   if (outside.length > 0) {
     throw new Error(`${request.jobName}: the sweep has ${vectors.length} indices (0-${vectors.length - 1}); there is no index ${outside.join(', ')}. Was slurm.json edited while Nx ran?`);
   }
+  const occurrences = occurrenceOfEach(vectors);
   const items = wanted.map((index) => ({
     index,
     argv: vectors[index],
-    // no index: a vector that moves to another index when the matrix grows is still done
-    fingerprint: fingerprint({ bundles: bundleHashes, command, argv: vectors[index], env, setup, resources }),
+    occurrence: occurrences[index],
+    // no index: a vector that moves to another index when the matrix grows is still done; the
+    // occurrence keeps replicates (the same arguments listed several times) apart
+    fingerprint: fingerprint({ bundles: bundleHashes, command, argv: vectors[index], env, setup, resources, replicate: occurrences[index] || undefined }),
   }));
   const ledgerFile = LedgerFile.at(request.workspaceRoot, cluster.name, request.jobName);
   const ledger = await ledgerFile.read();
   const plan = planLaunch(items, ledger, request.force ?? false);
   const limit = resources.time === undefined ? undefined : timeLimitSeconds(resources.time);
   return { request, project, libraries, command, resources, timeLimitSeconds: limit, setup, env, vectors, items, ledgerFile, ledger, plan };
+}
+
+/** For each vector, how many identical vectors come before it. */
+function occurrenceOfEach(vectors: string[][]): number[] {
+  const seen = new Map<string, number>();
+  return vectors.map((argv) => {
+    const key = JSON.stringify(argv);
+    const count = seen.get(key) ?? 0;
+    seen.set(key, count + 1);
+    return count;
+  });
 }

@@ -5,7 +5,7 @@ import type { Session } from './session';
 
 interface RunMeta {
   runId: string;
-  indices: { index: number; fingerprint: string; argv: string[] }[];
+  indices: { index: number; fingerprint: string; argv: string[]; occurrence?: number }[];
 }
 
 /**
@@ -32,7 +32,7 @@ export function parseRecoveredRuns(stdout: string): LedgerEntry[] {
       if (/^\d+$/.test(fields[k + 1])) exits.set(Number(fields[k + 1]), Number(fields[k + 2].trim()));
       k += 3;
     }
-    for (const { index, fingerprint, argv } of meta.indices) {
+    for (const { index, fingerprint, argv, occurrence } of meta.indices) {
       const exitCode = exits.get(index);
       if (exitCode === undefined) continue;
       const entry: LedgerEntry = {
@@ -41,6 +41,7 @@ export function parseRecoveredRuns(stdout: string): LedgerEntry[] {
         runId: meta.runId,
         runDir,
         runIndex: index,
+        occurrence: occurrence || undefined,
         // the job id is not needed for a finished element: nothing will poll it
         jobId: '-',
         taskId: index,

@@ -7,7 +7,8 @@ const OBVIOUS_REASONS = new Set(['None', 'NonZeroExitCode']);
 /** One line saying how an element ended and, when there is one, what the user can do about it. */
 export function describeFailure(status: ElementStatus): string {
   const { state, exitCode, signal, reason } = status;
-  if (isTransient(state)) return `${state} (will be resubmitted up to retries)`;
+  // reported as a result only once `retries` are used up (or were 0)
+  if (isTransient(state)) return `${state} (lost to the cluster, not to the program; "retries" in slurm.json resubmits such indices automatically)`;
   switch (state) {
     case 'FAILED': {
       const details = [

@@ -10,7 +10,7 @@ export interface LogsOptions extends RunFlags {
   follow?: boolean;
 }
 
-const FOLLOW_INTERVAL_MS = 1000;
+const FOLLOW_INTERVAL_MS = { min: 500, max: 10_000 };
 
 /** Prints one index's stdout (or stderr) log; `--follow` tails it until the index ends. */
 export default function logsExecutor(options: LogsOptions, context: ExecutorContext) {
@@ -50,17 +50,27 @@ async function readLog(session: Session, path: string, from: number): Promise<Bu
   return data.subarray(from);
 }
 
-/** Prints what the log gains until the element is final and the log stops growing. */
+/**
+ * Prints what the log gains until the element has ended. The scheduler is asked only while the
+ * log is quiet, with back-off, so following a chatty job costs no scheduler commands.
+ */
 async function follow(session: Session, entry: LedgerEntry, path: string): Promise<void> {
   let printed = 0;
+  let interval = FOLLOW_INTERVAL_MS.min;
   for (;;) {
-    const [status] = await session.scheduler.poll([{ jobId: entry.jobId, offset: entry.offset, taskIds: [entry.taskId] }]).then((all) =>
-      all.filter((s) => s.taskId === entry.taskId),
-    );
     const chunk = await readLog(session, path, printed);
     process.stdout.write(chunk);
     printed += chunk.length;
-    if ((!status || isFinal(status.state)) && chunk.length === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, FOLLOW_INTERVAL_MS));
+    if (chunk.length > 0) interval = FOLLOW_INTERVAL_MS.min;
+    else {
+      const statuses = await session.scheduler.poll([{ jobId: entry.jobId, offset: entry.offset, taskIds: [entry.taskId] }]);
+      const status = statuses.find((s) => s.jobId === entry.jobId && s.taskId === entry.taskId);
+      if (!status || isFinal(status.state)) {
+        process.stdout.write(await readLog(session, path, printed));
+        return;
+      }
+      interval = Math.min(FOLLOW_INTERVAL_MS.max, interval * 2);
+    }
+    await new Promise((resolve) => setTimeout(resolve, interval));
   }
 }
