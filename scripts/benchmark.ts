@@ -17,7 +17,7 @@
  *   --repeat N    repetitions of the short measurements, median reported (default 3)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -124,7 +124,7 @@ function mustSucceed(what: string, result: Timed): Timed {
   return result;
 }
 
-/** Runs `jobs` spawns with at most `concurrency` at once; resolves with the wall time in ms. */
+/** Spawns `count` processes, at most `concurrency` at once; resolves with the wall time in ms. */
 async function spawnPool(count: number, concurrency: number, spawnOne: (i: number) => ChildProcess): Promise<number> {
   const start = performance.now();
   let next = 0;
@@ -229,6 +229,17 @@ async function createWorkspace(scratch: string, lab: Record<string, string> | un
     }),
   );
   return { dir, nx: (args, options = {}) => timed('npx', ['nx', ...args], { ...options, cwd: dir }) };
+}
+
+/** A Python module of about `bytes` bytes that gzip cannot shrink much (hex digests), the same every run. */
+function pseudoRandomPython(bytes: number): string {
+  const lines: string[] = [];
+  let digest = 'nx-slurm-bench';
+  for (let size = 0; size < bytes; size += 80) {
+    digest = createHash('sha256').update(digest).digest('hex');
+    lines.push(`W${lines.length} = "${digest}"`);
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /** An experiment project: project.json and slurm.json. */
@@ -503,6 +514,8 @@ async function part3(ws: Bench, lab: Record<string, string>, remoteRoot: string,
     command: 'sleep 30',
     args: Array.from({ length: CLUSTER_SWEEP_SIZE }, (_, i) => `0.0${String(i).padStart(2, '0')}`),
   });
+  // some code to ship, so that "the relaunch re-sends no bundle" shows in the bytes sent
+  writeFileSync(path.join(ws.dir, 'experiments/exp100/model.py'), pseudoRandomPython(32 * 1024));
 
   /** Launch, note when `submitted job` appears, cancel at once, wait for the launcher to end. */
   const launchAndCancel = async (label: string) => {
@@ -598,7 +611,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `\nnx-slurm benchmark: ${machine}\n` +
         `short measurements: median of ${REPEAT}; npx nx --version ${s(version.ms)}; ` +
-        `load average ${loadAtStart} at the start, ${os.loadavg()[0].toFixed(2)} at the end (other work on the machine inflates every figure)\n\n` +
+        `load average ${loadAtStart} when it started (above ~0.5 means other work, which inflates every figure)\n\n` +
         `${table(rows)}\n\n` +
         (transportRows.length > 0
           ? `${transportRows.map(([label, f]) => `lab ${CLUSTER_SWEEP_SIZE}-index ${label}: ${describeFigures(f)}`).join('\n')}\n\n`
