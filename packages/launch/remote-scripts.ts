@@ -40,7 +40,12 @@ rm -f "$run_tarball"`;
 /** Prints the last bytes of each file as NUL-separated pairs: path, tail (missing files give an empty tail). */
 export const TAILS = `set -u
 bytes=$1; shift
-for f in "$@"; do printf '%s\\0' "$f"; tail -c "$bytes" "$f" 2>/dev/null | tr -d '\\000'; printf '\\0'; done`;
+for f in "$@"; do
+  printf '%s\\0' "$f"
+  # -s is a builtin test: empty logs (the common case) cost no processes
+  if [ -s "$f" ]; then tail -c "$bytes" "$f" 2>/dev/null | tr -d '\\000'; fi
+  printf '\\0'
+done`;
 
 export function parseTails(stdout: string): Map<string, string> {
   const parts = stdout.split('\0');

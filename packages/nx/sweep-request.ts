@@ -12,7 +12,7 @@ import {
 } from '../config';
 import type { SweepRequest } from '../launch';
 import { argumentVectors } from '../sweep';
-import { PLUGIN_NAME } from './generators/init/init';
+import { rawPluginOptions } from './plugin-entry';
 import { SWEEP_CONFIG_FILE } from './targets';
 import { isLibraryFolder, sweepOrThrow } from './workspace';
 
@@ -29,8 +29,7 @@ const RUN_FLAGS = ['force', 'dryRun', 'index', 'stderr', 'follow'];
 
 /** nx-slurm's entry in nx.json `plugins` (the one `nx g nx-slurm:init` writes). */
 export function pluginOptionsOf(nxJson: NxJsonConfiguration | undefined): PluginOptions {
-  const entry = (nxJson?.plugins ?? []).find((p) => (typeof p === 'string' ? p : p.plugin) === PLUGIN_NAME);
-  return parsePluginOptions(typeof entry === 'object' ? entry.options ?? {} : {}, 'nx.json');
+  return parsePluginOptions(rawPluginOptions(nxJson), 'nx.json');
 }
 
 /**

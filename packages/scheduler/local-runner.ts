@@ -72,14 +72,16 @@ function main(jobsDir: string, jobId: string): void {
         signal: signal ? constants.signals[signal] : undefined,
         end: new Date().toISOString(),
       });
+      // the freed slot is used at once, not at the next tick: short tasks would idle otherwise
+      fill(cancelRequests());
     });
   };
 
   const cancelRequests = (): Set<string> =>
     existsSync(files.cancelDir) ? new Set(readdirSync(files.cancelDir)) : new Set();
 
-  const tick = () => {
-    const cancels = cancelRequests();
+  /** Drops cancelled pending elements, then starts pending ones while there are free slots. */
+  const fill = (cancels: Set<string>) => {
     for (let k = pending.length - 1; k >= 0; k--) {
       const taskId = pending[k];
       if (cancels.has('all') || cancels.has(String(taskId))) {
@@ -87,12 +89,18 @@ function main(jobsDir: string, jobId: string): void {
         update(taskId, { state: 'CANCELLED' });
       }
     }
+    while (pending.length > 0 && running.size < spec.maxConcurrent) start(pending.shift()!);
+  };
+
+  /** Every tick: cancels and time limits of running elements, free slots, the state file. */
+  const tick = () => {
+    const cancels = cancelRequests();
     const now = Date.now();
     for (const [taskId, job] of running) {
       if (cancels.has('all') || cancels.has(String(taskId))) stop(taskId, 'CANCELLED');
       else if (job.deadline && now > job.deadline) stop(taskId, 'TIMEOUT');
     }
-    while (pending.length > 0 && running.size < spec.maxConcurrent) start(pending.shift()!);
+    fill(cancels);
     write();
     if (pending.length === 0 && running.size === 0) {
       clearInterval(timer);

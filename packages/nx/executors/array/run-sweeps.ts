@@ -63,13 +63,13 @@ async function* streamRun(run: SweepRun, pool: SessionPool, log: (line: string) 
   const { jobName } = run.request;
   const tasksOfIndex = new Map<number, string[]>();
   for (const [task, indices] of run.tasks) for (const index of indices) tasksOfIndex.set(index, [...(tasksOfIndex.get(index) ?? []), task]);
-  const collected = new Map<string, IndexResult[]>();
+  const collected = new Map<string, IndexResult[]>([...run.tasks.keys()].map((task) => [task, []]));
   try {
     const prepared = await prepareSweep({ ...run.request, indices: [...tasksOfIndex.keys()] });
     for await (const index of launchSweep(prepared, () => pool.get(run.request.cluster), { wait, log })) {
       for (const task of tasksOfIndex.get(index.index) ?? []) {
-        const results = [...(collected.get(task) ?? []), index];
-        collected.set(task, results);
+        const results = collected.get(task)!;
+        results.push(index);
         if (results.length < run.tasks.get(task)!.length) continue;
         yield { task, result: { success: results.every((r) => isSuccess(r.state)), terminalOutput: taskOutput(jobName, results), startTime, endTime: Date.now() } };
       }

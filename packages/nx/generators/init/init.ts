@@ -1,16 +1,14 @@
 import { formatFiles, readNxJson, updateNxJson, type Tree } from '@nx/devkit';
+import { PLUGIN_NAME, pluginEntryIndex } from '../../plugin-entry';
 
 export interface InitGeneratorSchema {
   skipFormat?: boolean;
 }
 
-export const PLUGIN_NAME = 'nx-slurm';
 const IGNORED = '.nx-slurm/';
 
 export function isPluginRegistered(tree: Tree): boolean {
-  return (readNxJson(tree)?.plugins ?? []).some(
-    (entry) => (typeof entry === 'string' ? entry : entry.plugin) === PLUGIN_NAME,
-  );
+  return pluginEntryIndex(readNxJson(tree)) >= 0;
 }
 
 /** Registers the plugin in nx.json and ignores the local cluster's folder; a second run changes nothing. */
