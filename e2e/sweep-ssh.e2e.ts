@@ -188,6 +188,10 @@ describe('sweeps on the real cluster over SSH', () => {
     expect(text.match(/uploaded library shared-lib bundle/g)).toHaveLength(1);
     expect(text).not.toContain('uploaded project bundle');
     process.stdout.write(`[figures] library edit (exp-a + exp-b): ${JSON.stringify(transportFigures(text))}\n`);
+
+    // a change to one experiment's own code reaches that experiment alone
+    const own = await nx('show', 'projects', '--affected', '--files=experiments/exp-b/train.py', '-t', 'slurm-array');
+    expect(own.stdout.trim().split('\n')).toEqual(['exp-b']);
   });
 
   it('rebuilds the ledger from the cluster in a fresh clone: completed indices are not run again', async () => {
