@@ -97,16 +97,16 @@ async function repoNxVersion(): Promise<string> {
 
 /**
  * A new temp folder with a bare package.json and nx.json, the packed plugin and the repo's
- * exact nx version installed from npm's cache where possible.
+ * exact nx version (or `nxVersion`) installed from npm's cache where possible.
  */
-export async function createWorkspace(name: string): Promise<Workspace> {
+export async function createWorkspace(name: string, options: { nxVersion?: string } = {}): Promise<Workspace> {
   const tarball = await packPlugin();
   const dir = await mkdtemp(path.join(os.tmpdir(), `nx-slurm-e2e-${name.replace(/[^A-Za-z0-9_-]/g, '-')}-`));
   await writeFile(path.join(dir, 'package.json'), `${JSON.stringify({ name, version: '0.0.0', private: true }, null, 2)}\n`);
   await writeFile(path.join(dir, 'nx.json'), `${JSON.stringify({ analytics: false }, null, 2)}\n`);
   const install = await run(
     'npm',
-    ['install', '--save-dev', '--prefer-offline', '--no-audit', '--no-fund', tarball, `nx@${await repoNxVersion()}`],
+    ['install', '--save-dev', '--prefer-offline', '--no-audit', '--no-fund', tarball, `nx@${options.nxVersion ?? (await repoNxVersion())}`],
     { cwd: dir },
   );
   if (install.code !== 0) {
