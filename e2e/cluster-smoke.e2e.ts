@@ -121,6 +121,15 @@ describe('test cluster through SshTransport', () => {
     expect(await transport.exec(['cat'], { stdin: 'to stdin\n' })).toEqual({ stdout: 'to stdin\n', stderr: '', code: 0 });
     expect(await transport.exec(['bash', '-c', 'echo err >&2; exit 7'])).toEqual({ stdout: '', stderr: 'err\n', code: 7 });
     await expect(transport.readFile('/nonexistent/nx-slurm')).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(transport.readFile('/nonexistent/nx-slurm', 5)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('reads a file from an offset over SFTP (what slurm-logs --follow uses)', async () => {
+    const file = `${await transport.home()}/nx-slurm-offset-${process.pid}.txt`;
+    await transport.writeFile(file, 'first line\nsecond line\n');
+    expect((await transport.readFile(file, 11)).toString()).toBe('second line\n');
+    expect(await transport.readFile(file, 100)).toEqual(Buffer.alloc(0));
+    await transport.exec(['rm', '-f', file]);
   });
 });
 

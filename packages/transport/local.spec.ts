@@ -28,6 +28,8 @@ describe('LocalTransport', () => {
     const file = path.join(dir, 'f.bin');
     await transport.writeFile(file, Buffer.from([0, 1, 2, 255]));
     expect(await transport.readFile(file)).toEqual(Buffer.from([0, 1, 2, 255]));
+    expect(await transport.readFile(file, 2)).toEqual(Buffer.from([2, 255]));
+    expect(await transport.readFile(file, 9)).toEqual(Buffer.alloc(0));
     await expect(transport.readFile(path.join(dir, 'missing'))).rejects.toMatchObject({ code: 'ENOENT' });
     await transport.exec(['cat'], { stdin: 'abc' });
     expect(transport.stats()).toEqual({ connections: 0, commands: 1, bytesSent: 7 });

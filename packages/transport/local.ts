@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { open, readFile, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import { FileError, TransportError } from './errors';
 import type { ExecOptions, ExecResult, Transport, TransportStats } from './transport';
@@ -52,9 +52,17 @@ export class LocalTransport implements Transport {
     }
   }
 
-  async readFile(path: string): Promise<Buffer> {
+  async readFile(path: string, from = 0): Promise<Buffer> {
     try {
-      return await readFile(path);
+      if (from === 0) return await readFile(path);
+      const file = await open(path, 'r');
+      try {
+        const size = (await file.stat()).size;
+        const { buffer, bytesRead } = await file.read(Buffer.alloc(Math.max(0, size - from)), 0, Math.max(0, size - from), from);
+        return buffer.subarray(0, bytesRead);
+      } finally {
+        await file.close();
+      }
     } catch (error) {
       throw fileError('read', path, error as NodeJS.ErrnoException);
     }

@@ -157,11 +157,16 @@ export class SshTransport implements Transport {
     );
   }
 
-  async readFile(remotePath: string): Promise<Buffer> {
+  async readFile(remotePath: string, from = 0): Promise<Buffer> {
     const sftp = await this.sftp();
-    return new Promise((resolve, reject) =>
-      sftp.readFile(remotePath, (error, content) => (error ? reject(fileError('read', remotePath, error, this.target)) : resolve(content))),
-    );
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      sftp
+        .createReadStream(remotePath, { start: from })
+        .on('data', (chunk: Buffer) => chunks.push(chunk))
+        .on('error', (error: Error & { code?: number | string }) => reject(fileError('read', remotePath, error, this.target)))
+        .on('end', () => resolve(Buffer.concat(chunks)));
+    });
   }
 
   stats(): TransportStats {

@@ -36,8 +36,8 @@ export interface Transport {
   home(): Promise<string>;
   /** Writes a whole file (creating parent folders is the caller's job). */
   writeFile(path: string, data: Buffer | string): Promise<void>;
-  /** Reads a whole file; rejects with code 'ENOENT' when it does not exist. */
-  readFile(path: string): Promise<Buffer>;
+  /** Reads a file from byte `from` (default 0) to its end; rejects with code 'ENOENT' when it does not exist. */
+  readFile(path: string, from?: number): Promise<Buffer>;
   stats(): TransportStats;
   close(): Promise<void>;
 }

@@ -42,12 +42,12 @@ export default function logsExecutor(options: LogsOptions, context: ExecutorCont
   );
 }
 
-async function readLog(session: Session, path: string, from: number): Promise<Buffer> {
-  const data = await session.transport.readFile(path).catch((error) => {
+/** The log from byte `from` on; a log the job has not created yet is empty. */
+function readLog(session: Session, path: string, from: number): Promise<Buffer> {
+  return session.transport.readFile(path, from).catch((error) => {
     if (error.code === 'ENOENT') return Buffer.alloc(0);
     throw error;
   });
-  return data.subarray(from);
 }
 
 /**
