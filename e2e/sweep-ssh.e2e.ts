@@ -85,6 +85,7 @@ describe('sweeps on the real cluster over SSH', () => {
         targets: { sweep: { executor: 'nx-slurm:array', options: { command: 'python3 echo.py', args: ['--n 0', '--n 1', '--n 2'], jobName: 'inline-sweep' } } },
       },
       'experiments/inline/echo.py': ECHO_PY,
+      ...experiment('experiments/elsewhere', 'elsewhere', { command: 'python3 sleep.py', args: ['--seconds 4', '--seconds 5'] }, { 'sleep.py': SLEEP_PY }),
       ...experiment('experiments/unbatched', 'unbatched', { command: 'python3 echo.py', args: ['--n 0', '--n 1'] }, { 'echo.py': ECHO_PY }),
     }, { 'lab-small': labProfile({ maxArraySize: 4 }) });
     writeFileSync(path.join(home, FAIL_MARKER), '');
@@ -199,7 +200,7 @@ describe('sweeps on the real cluster over SSH', () => {
     const run = await nx('run', 'exp-c:slurm-array', '--skip-nx-cache');
     const text = output(run);
     expect(run.code).toBe(0);
-    expect(text).toMatch(/recovered 2 finished index\(es\)/);
+    expect(text).toMatch(/recovered 2 index\(es\)/);
     expect(submittedJobs(text)).toEqual([]);
   });
 
@@ -273,6 +274,20 @@ describe('sweeps on the real cluster over SSH', () => {
     expect(text).toMatch(/attaching to 2 index\(es\)/);
     expect(text).toMatch(/slow\/0: COMPLETED/);
     expect(sacct(jobId).map((r) => r.state)).toEqual(['COMPLETED', 'COMPLETED']);
+  });
+
+  it('a workspace without the ledger (another clone) attaches to a run still going instead of submitting again', async () => {
+    const submit = await nx('run', 'elsewhere:slurm-submit');
+    const [jobId] = submittedJobs(output(submit));
+    rmSync(path.join(ws.dir, '.nx-slurm/ledger/lab/elsewhere.json'));
+
+    const run = await nx('run', 'elsewhere:slurm-array');
+    const text = output(run);
+    expect(run.code).toBe(0);
+    expect(text).toMatch(/recovered 2 index\(es\)/);
+    expect(text).toMatch(/attaching to 2 index\(es\)/);
+    expect(submittedJobs(text)).toEqual([]);
+    expect(text).toMatch(new RegExp(`job ${jobId}_1 on node`));
   });
 
   it('slurm-submit returns at once; status, logs and cancel work on the run', async () => {

@@ -210,7 +210,9 @@ describe('launchSweep: first launch', () => {
     expect(runIds).toHaveLength(1);
     expect(runIds[0]).toMatch(/^\d{8}-\d{6}-[0-9a-f]{4}$/);
     const runDir = join(root, 'runs', JOB, runIds[0]);
-    expect((await readdir(runDir)).sort()).toEqual(['args', 'env.bin', 'exit', 'job.sbatch', 'logs', 'meta.json', 'out']);
+    expect((await readdir(runDir)).sort()).toEqual(['args', 'env.bin', 'exit', 'job.sbatch', 'jobs', 'logs', 'meta.json', 'out']);
+    // which job runs which indices, for another clone of the workspace to attach to
+    expect(await readFile(join(runDir, 'jobs'), 'utf8')).toBe('100 0 0-2\n');
     expect((await stat(join(runDir, 'job.sbatch'))).mode & 0o111).not.toBe(0);
     expect(await readFile(join(runDir, 'job.sbatch'), 'utf8')).toContain(projectDir);
     for (const [i, lr] of ['0.1', '0.2', '0.3'].entries()) {
@@ -398,7 +400,7 @@ describe('launchSweep: relaunch', () => {
 
     fake.script = {};
     const again = await launch(request());
-    expect(again.logs).toContain('exp: no local ledger; recovered 3 finished index(es) from the run folders on fake');
+    expect(again.logs).toContain('exp: no local ledger; recovered 3 index(es) from the run folders on fake');
     // 0 and 2 completed (markers 0): reported; 1 failed (marker 2): submitted again, alone
     expect(again.results.filter((r) => r.fromLedger).map((r) => r.index)).toEqual([0, 2]);
     expect(fake.submits.map((s) => s.taskIds)).toEqual([[0, 1, 2], [1]]);

@@ -11,13 +11,13 @@ import {
   type ElementStatus,
   type SlurmState,
 } from '../slurm';
-import { chunkForArraySize } from '../sweep';
+import { chunkForArraySize, compressIndices } from '../sweep';
 import type { LedgerEntry } from './ledger';
 import { planLaunch, type SweepIndex } from './plan';
 import { recoverIfEmpty } from './recover';
 import type { PreparedSweep } from './prepare';
 import { newRunId, runFiles } from './remote-layout';
-import { CREATE_RUN, TAILS, parseTails } from './remote-scripts';
+import { CREATE_RUN, RECORD_JOB, TAILS, parseTails } from './remote-scripts';
 import { ensureBundles } from './ship';
 import { countStates, formatDuration, progressLine, type IndexResult } from './report';
 import type { Session } from './session';
@@ -91,7 +91,7 @@ async function submitRun(sweep: PreparedSweep, session: Session, items: SweepInd
   const itemByIndex = new Map(items.map((item) => [item.index, item]));
   const tracked: Tracked[] = [];
   for (const chunk of chunkForArraySize(items.map((i) => i.index), maxArraySize)) {
-    const job = await submitArray(sweep, session, runDir, chunk);
+    const job = await submitArray(sweep, session, runDir, chunk, options.log);
     for (const taskId of chunk.taskIds) {
       const item = itemByIndex.get(taskId + chunk.offset)!;
       const entry: LedgerEntry = {
@@ -117,9 +117,12 @@ async function submitRun(sweep: PreparedSweep, session: Session, items: SweepInd
   return tracked;
 }
 
-/** One sbatch (or local submission) of some elements of a run folder. */
-function submitArray(sweep: PreparedSweep, session: Session, runDir: string, chunk: { offset: number; taskIds: number[] }) {
-  return session.scheduler
+/**
+ * One sbatch (or local submission) of some elements of a run folder, recorded in the run's
+ * `jobs` file so that another clone of the workspace can attach to it.
+ */
+async function submitArray(sweep: PreparedSweep, session: Session, runDir: string, chunk: { offset: number; taskIds: number[] }, log: LaunchOptions['log']) {
+  const job = await session.scheduler
     .submit({ runDir, ...chunk, maxConcurrent: sweep.request.config.maxConcurrent, timeLimitSeconds: sweep.timeLimitSeconds })
     .catch((error: Error) => {
       throw new Error(
@@ -128,6 +131,9 @@ function submitArray(sweep: PreparedSweep, session: Session, runDir: string, chu
           `\`sinfo -o "%P %c %m %l"\` on the cluster lists what each partition offers (CPUs, memory in MB, time limit).`,
       );
     });
+  const recorded = await session.transport.exec(['bash', '-c', RECORD_JOB, 'nx-slurm', runDir, job.jobId, String(chunk.offset), compressIndices(chunk.taskIds)]);
+  if (recorded.code !== 0) log(`${sweep.request.jobName}: could not record job ${job.jobId} in ${runDir}/jobs (${recorded.stderr.trim()}); this workspace's ledger still has it`);
+  return job;
 }
 
 function runFolderEntries(sweep: PreparedSweep, session: Session, runDir: string, runId: string, items: SweepIndex[]) {
@@ -233,7 +239,7 @@ async function resubmit(sweep: PreparedSweep, session: Session, retry: Tracked[]
   const byRun = groupBy(retry, (t) => `${t.entry.runDir}\0${t.entry.offset}`);
   for (const group of byRun.values()) {
     const { runDir, offset } = group[0].entry;
-    const job = await submitArray(sweep, session, runDir, { offset, taskIds: group.map((t) => t.entry.taskId) });
+    const job = await submitArray(sweep, session, runDir, { offset, taskIds: group.map((t) => t.entry.taskId) }, options.log);
     for (const t of group) {
       options.log(`${sweep.request.jobName}/${t.entry.runIndex}: ${t.entry.state}, resubmitted as job ${job.jobId} (attempt ${t.entry.attempts + 1})`);
       Object.assign(t.entry, {

@@ -26,3 +26,18 @@ describe('parseRecoveredRuns', () => {
     expect(parseRecoveredRuns('')).toEqual([]);
   });
 });
+
+describe('parseRecoveredRuns with the run\'s jobs file', () => {
+  const withJobs = (jobs: string) =>
+    `R\0/r/20260103-000000-cccc\0${meta('20260103-000000-cccc', [[0, 'f0'], [1, 'f1'], [2, 'f2'], [5, 'f5']])}\0` + `E\x000\x000\x00J\x00${jobs}\x00`;
+
+  it('attaches to indices its jobs still run, with the job of their latest attempt', () => {
+    const entries = parseRecoveredRuns(withJobs('300 0 0-2\n301 0 1\n302 4 1\n'));
+    const byFingerprint = Object.fromEntries(entries.map((e) => [e.fingerprint, e]));
+    expect(byFingerprint.f0).toMatchObject({ state: 'COMPLETED', jobId: '300', taskId: 0 });
+    expect(byFingerprint.f1).toMatchObject({ state: 'PENDING', jobId: '301', taskId: 1, attempts: 2 });
+    expect(byFingerprint.f2).toMatchObject({ state: 'PENDING', jobId: '300', taskId: 2, attempts: 1 });
+    // index 5 ran as task 1 of an array offset by 4 (past MaxArraySize)
+    expect(byFingerprint.f5).toMatchObject({ state: 'PENDING', jobId: '302', taskId: 1, offset: 4 });
+  });
+});

@@ -1,5 +1,6 @@
 import type { LedgerEntry } from './ledger';
 import type { PreparedSweep } from './prepare';
+import { parseIndexList } from '../sweep';
 import { RECOVER_RUNS } from './remote-scripts';
 import type { Session } from './session';
 
@@ -10,9 +11,10 @@ interface RunMeta {
 
 /**
  * Ledger entries rebuilt from the cluster's run folders, the source of truth when the
- * workspace has no ledger (a fresh clone): an index whose job wrote its exit marker ended with
- * that code. One without a marker is unknown (still running, or killed) and will be submitted
- * again. The newest run of a fingerprint wins.
+ * workspace has no ledger (a fresh clone, another machine): an index whose job wrote its exit
+ * marker ended with that code; one without a marker but listed in the run's `jobs` file is
+ * attached to (the scheduler says whether it still runs); one with neither is submitted again.
+ * The newest run of a fingerprint wins.
  */
 export function parseRecoveredRuns(stdout: string): LedgerEntry[] {
   const fields = stdout.split('\0');
@@ -32,9 +34,12 @@ export function parseRecoveredRuns(stdout: string): LedgerEntry[] {
       if (/^\d+$/.test(fields[k + 1])) exits.set(Number(fields[k + 1]), Number(fields[k + 2].trim()));
       k += 3;
     }
+    const jobs = fields[k] === 'J' ? parseJobsFile(fields[k + 1]) : new Map<number, JobOfIndex>();
+    if (fields[k] === 'J') k += 2;
     for (const { index, fingerprint, argv, occurrence } of meta.indices) {
       const exitCode = exits.get(index);
-      if (exitCode === undefined) continue;
+      const job = jobs.get(index);
+      if (exitCode === undefined && !job) continue;
       const entry: LedgerEntry = {
         fingerprint,
         argv,
@@ -42,19 +47,39 @@ export function parseRecoveredRuns(stdout: string): LedgerEntry[] {
         runDir,
         runIndex: index,
         occurrence: occurrence || undefined,
-        // the job id is not needed for a finished element: nothing will poll it
-        jobId: '-',
-        taskId: index,
-        offset: 0,
-        state: exitCode === 0 ? 'COMPLETED' : 'FAILED',
+        jobId: job?.jobId ?? '-',
+        taskId: job?.taskId ?? index,
+        offset: job?.offset ?? 0,
+        state: exitCode === undefined ? 'PENDING' : exitCode === 0 ? 'COMPLETED' : 'FAILED',
         exitCode,
-        attempts: 1,
+        attempts: job?.attempts ?? 1,
       };
       const known = entries.get(fingerprint);
       if (!known || known.runId < entry.runId) entries.set(fingerprint, entry);
     }
   }
   return [...entries.values()];
+}
+
+interface JobOfIndex {
+  jobId: string;
+  taskId: number;
+  offset: number;
+  attempts: number;
+}
+
+/** `jobId offset taskIds` lines, oldest first: the last job listing an index is its latest attempt. */
+function parseJobsFile(text: string): Map<number, JobOfIndex> {
+  const jobs = new Map<number, JobOfIndex>();
+  for (const line of text.split('\n')) {
+    const [jobId, offset, taskIds] = line.trim().split(' ');
+    if (!jobId || !taskIds) continue;
+    for (const taskId of parseIndexList(taskIds)) {
+      const index = taskId + Number(offset);
+      jobs.set(index, { jobId, taskId, offset: Number(offset), attempts: (jobs.get(index)?.attempts ?? 0) + 1 });
+    }
+  }
+  return jobs;
 }
 
 export async function recoverFromCluster(session: Session, jobName: string): Promise<LedgerEntry[]> {
@@ -73,6 +98,6 @@ export async function recoverIfEmpty(sweep: PreparedSweep, session: Session, log
   if (recovered.length === 0) return 0;
   for (const entry of recovered) sweep.ledger.entries[entry.fingerprint] = entry;
   await sweep.ledgerFile.save(recovered);
-  log(`${sweep.request.jobName}: no local ledger; recovered ${recovered.length} finished index(es) from the run folders on ${session.cluster.name}`);
+  log(`${sweep.request.jobName}: no local ledger; recovered ${recovered.length} index(es) from the run folders on ${session.cluster.name}`);
   return recovered.length;
 }

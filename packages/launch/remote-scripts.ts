@@ -54,10 +54,13 @@ export function parseTails(stdout: string): Map<string, string> {
   return tails;
 }
 
+/** Appends `jobId offset taskIds` to the run's `jobs` file: which job runs which indices. */
+export const RECORD_JOB = `printf '%s %s %s\\n' "$2" "$3" "$4" >> "$1/jobs"`;
+
 /**
  * What a workspace needs to rebuild its ledger from the cluster's run folders (a new clone, a
  * deleted .nx-slurm/): per run, NUL-separated records `R runDir meta.json`, then
- * `E index exitCode` per exit marker.
+ * `E index exitCode` per exit marker, then `J jobs-file` when the run has one.
  */
 export const RECOVER_RUNS = `set -u
 runs=$1
@@ -66,5 +69,6 @@ for run in "$runs"/*/; do
   [ -f "$run/meta.json" ] || continue
   printf 'R\\0%s\\0' "$run"; cat "$run/meta.json"; printf '\\0'
   for marker in "$run"/exit/*; do [ -f "$marker" ] && printf 'E\\0%s\\0%s\\0' "\${marker##*/}" "$(cat "$marker")"; done
+  if [ -f "$run/jobs" ]; then printf 'J\\0'; cat "$run/jobs"; printf '\\0'; fi
 done
 true`;
