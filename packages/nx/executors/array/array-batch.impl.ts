@@ -37,8 +37,9 @@ export default async function* arrayBatch(
 }
 
 /**
- * Groups tasks by project into one sweep run each (pure apart from reading slurm.json); a project
- * whose configuration is invalid fails its tasks with the validation message.
+ * Groups tasks into one sweep run per sweep: a project's slurm.json, or a target whose options
+ * are the sweep (pure apart from reading slurm.json). A sweep whose configuration is invalid
+ * fails its tasks with the validation message.
  */
 export function planRuns(
   taskIds: string[],
@@ -47,14 +48,16 @@ export function planRuns(
   overrides: ArrayOptions,
   context: ExecutorContext,
 ): { runs: SweepRun[]; invalid: { tasks: string[]; messages: Map<string, string> } } {
-  const byProject = new Map<string, string[]>();
+  const bySweep = new Map<string, string[]>();
   for (const id of taskIds) {
-    const project = taskGraph.tasks[id].target.project;
-    byProject.set(project, [...(byProject.get(project) ?? []), id]);
+    const { project, target } = taskGraph.tasks[id].target;
+    const sweep = `${project}:${typeof inputs[id].command === 'string' ? target : 'slurm.json'}`;
+    bySweep.set(sweep, [...(bySweep.get(sweep) ?? []), id]);
   }
   const runs: SweepRun[] = [];
   const invalid = { tasks: [] as string[], messages: new Map<string, string>() };
-  for (const [project, ids] of byProject) {
+  for (const ids of bySweep.values()) {
+    const { project } = taskGraph.tasks[ids[0]].target;
     try {
       const options = { ...inputs[ids[0]], ...overrides };
       const request = sweepRequestOf(context, project, { ...options, index: undefined });

@@ -64,6 +64,7 @@ async function* streamRun(run: SweepRun, pool: SessionPool, log: (line: string) 
   const tasksOfIndex = new Map<number, string[]>();
   for (const [task, indices] of run.tasks) for (const index of indices) tasksOfIndex.set(index, [...(tasksOfIndex.get(index) ?? []), task]);
   const collected = new Map<string, IndexResult[]>([...run.tasks.keys()].map((task) => [task, []]));
+  const reported = new Set<string>();
   try {
     const prepared = await prepareSweep({ ...run.request, indices: [...tasksOfIndex.keys()] });
     for await (const index of launchSweep(prepared, () => pool.get(run.request.cluster), { wait, log })) {
@@ -71,13 +72,14 @@ async function* streamRun(run: SweepRun, pool: SessionPool, log: (line: string) 
         const results = collected.get(task)!;
         results.push(index);
         if (results.length < run.tasks.get(task)!.length) continue;
+        reported.add(task);
         yield { task, result: { success: results.every((r) => isSuccess(r.state)), terminalOutput: taskOutput(jobName, results), startTime, endTime: Date.now() } };
       }
     }
   } catch (error) {
     const message = (error as Error).message ?? String(error);
     log(`${jobName}: ${message}`);
-    for (const task of run.tasks.keys()) yield failure(task, message, startTime);
+    for (const task of run.tasks.keys()) if (!reported.has(task)) yield failure(task, message, startTime);
   }
 }
 
