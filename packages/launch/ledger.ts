@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { SlurmState } from '../slurm';
+import type { ElementStatus } from '../slurm';
 
 const LOCK_TIMEOUT_MS = 10_000;
 const STALE_LOCK_MS = 30_000;
 
-/** What nx-slurm remembers of one argument vector's latest submission (keyed by its fingerprint). */
-export interface LedgerEntry {
+/**
+ * What nx-slurm remembers of one argument vector's latest submission (keyed by its fingerprint):
+ * where it ran, and its element's last known status (jobId, taskId, state, exit code, node, times).
+ */
+export interface LedgerEntry extends Omit<ElementStatus, 'reason' | 'folded'> {
   fingerprint: string;
   argv: string[];
   runId: string;
@@ -16,16 +19,8 @@ export interface LedgerEntry {
   runIndex: number;
   /** Set for a replicate: the n-th index with the same arguments (see SweepIndex). */
   occurrence?: number;
-  jobId: string;
-  taskId: number;
+  /** The array's offset: index = taskId + offset (past MaxArraySize). */
   offset: number;
-  state: SlurmState;
-  exitCode?: number;
-  /** Signal that killed the program, as sacct's `code:signal`. */
-  signal?: number;
-  node?: string;
-  start?: string;
-  end?: string;
   /** Submissions so far of this fingerprint in runDir (1 + transient-failure resubmissions). */
   attempts: number;
 }

@@ -1,51 +1,14 @@
+/** States of an element still queued or running. */
+const ACTIVE_STATES = ['PENDING', 'RUNNING', 'CONFIGURING', 'COMPLETING', 'SUSPENDED', 'REQUEUED'] as const;
+/** States of an element that has ended (SLURM-FACTS.md): COMPLETED alone is success. */
+const ENDED_STATES = ['COMPLETED', 'FAILED', 'OUT_OF_MEMORY', 'TIMEOUT', 'CANCELLED', 'NODE_FAIL', 'BOOT_FAIL', 'PREEMPTED', 'DEADLINE'] as const;
+
 /** Job states as sacct prints them, plus UNKNOWN for anything we cannot read. */
-export type SlurmState =
-  | 'PENDING'
-  | 'RUNNING'
-  | 'CONFIGURING'
-  | 'COMPLETING'
-  | 'SUSPENDED'
-  | 'REQUEUED'
-  | 'COMPLETED'
-  | 'FAILED'
-  | 'OUT_OF_MEMORY'
-  | 'TIMEOUT'
-  | 'CANCELLED'
-  | 'NODE_FAIL'
-  | 'BOOT_FAIL'
-  | 'PREEMPTED'
-  | 'DEADLINE'
-  | 'UNKNOWN';
+export type SlurmState = (typeof ACTIVE_STATES)[number] | (typeof ENDED_STATES)[number] | 'UNKNOWN';
 
-const STATES: readonly SlurmState[] = [
-  'PENDING',
-  'RUNNING',
-  'CONFIGURING',
-  'COMPLETING',
-  'SUSPENDED',
-  'REQUEUED',
-  'COMPLETED',
-  'FAILED',
-  'OUT_OF_MEMORY',
-  'TIMEOUT',
-  'CANCELLED',
-  'NODE_FAIL',
-  'BOOT_FAIL',
-  'PREEMPTED',
-  'DEADLINE',
-];
+const STATES: readonly SlurmState[] = [...ACTIVE_STATES, ...ENDED_STATES];
 
-const FINAL_STATES: ReadonlySet<SlurmState> = new Set<SlurmState>([
-  'COMPLETED',
-  'FAILED',
-  'OUT_OF_MEMORY',
-  'TIMEOUT',
-  'CANCELLED',
-  'NODE_FAIL',
-  'BOOT_FAIL',
-  'PREEMPTED',
-  'DEADLINE',
-]);
+const FINAL_STATES: ReadonlySet<SlurmState> = new Set<SlurmState>(ENDED_STATES);
 
 const TRANSIENT_STATES: ReadonlySet<SlurmState> = new Set<SlurmState>(['NODE_FAIL', 'BOOT_FAIL', 'PREEMPTED']);
 
