@@ -10,4 +10,4 @@ npm run build --silent
 [ -e node_modules/nx-slurm ] || ln -s .. node_modules/nx-slurm
 export NX_DAEMON=false NX_NO_CLOUD=true
 npx nx run sweep-demo:slurm-array "$@"
-npx nx run sweep-demo:slurm-status
+npx nx run sweep-demo:slurm-status "$@"
