@@ -17,11 +17,11 @@ export interface Session {
 }
 
 /** The `local` cluster keeps the cluster layout inside the workspace. */
-export function localClusterRoot(workspaceRoot: string): string {
+function localClusterRoot(workspaceRoot: string): string {
   return join(workspaceRoot, '.nx-slurm', 'local');
 }
 
-export async function openSession(cluster: ResolvedCluster, workspaceRoot: string, log?: (line: string) => void): Promise<Session> {
+async function openSession(cluster: ResolvedCluster, workspaceRoot: string, log?: (line: string) => void): Promise<Session> {
   const transport = cluster.name === 'local' ? new LocalTransport() : await connectProfile(cluster.profile, log);
   try {
     const root =
