@@ -1,5 +1,5 @@
 import { isFinal } from '../slurm';
-import type { LedgerEntry } from './ledger';
+import { applyStatus, jobsOf, type LedgerEntry } from './ledger';
 import type { PreparedSweep } from './prepare';
 import { resultOf } from './launch';
 import type { IndexResult } from './report';
@@ -11,14 +11,16 @@ import type { Session } from './session';
  * newest run of the same arguments (older code), so status and logs still find it after an edit.
  */
 export function latestEntries(sweep: PreparedSweep): Map<number, LedgerEntry> {
-  const entries = Object.values(sweep.ledger.entries);
+  const replicateKey = (argv: string[], occurrence = 0) => JSON.stringify([argv, occurrence]);
+  const newestByArgs = new Map<string, LedgerEntry>();
+  for (const entry of Object.values(sweep.ledger.entries)) {
+    const key = replicateKey(entry.argv, entry.occurrence);
+    const known = newestByArgs.get(key);
+    if (!known || known.runId < entry.runId) newestByArgs.set(key, entry);
+  }
   const latest = new Map<number, LedgerEntry>();
   for (const item of sweep.items) {
-    const exact = sweep.ledger.entries[item.fingerprint];
-    const sameArgs = entries
-      .filter((e) => JSON.stringify(e.argv) === JSON.stringify(item.argv) && (e.occurrence ?? 0) === item.occurrence)
-      .sort((a, b) => b.runId.localeCompare(a.runId))[0];
-    const entry = exact ?? sameArgs;
+    const entry = sweep.ledger.entries[item.fingerprint] ?? newestByArgs.get(replicateKey(item.argv, item.occurrence));
     if (entry) latest.set(item.index, entry);
   }
   return latest;
@@ -36,15 +38,10 @@ export async function currentResults(sweep: PreparedSweep, session: () => Promis
   const unfinished = [...latest.values()].filter((e) => !isFinal(e.state));
   if (unfinished.length > 0) {
     const { scheduler } = await session();
-    const jobs = [...new Set(unfinished.map((e) => e.jobId))].map((jobId) => ({
-      jobId,
-      offset: unfinished.find((e) => e.jobId === jobId)!.offset,
-      taskIds: unfinished.filter((e) => e.jobId === jobId).map((e) => e.taskId),
-    }));
-    const statuses = await scheduler.poll(jobs);
+    const statuses = new Map((await scheduler.poll(jobsOf(unfinished))).map((s) => [`${s.jobId}_${s.taskId}`, s]));
     for (const entry of unfinished) {
-      const status = statuses.find((s) => s.jobId === entry.jobId && s.taskId === entry.taskId);
-      if (status) Object.assign(entry, { state: status.state, exitCode: status.exitCode, node: status.node, start: status.start, end: status.end });
+      const status = statuses.get(`${entry.jobId}_${entry.taskId}`);
+      if (status) applyStatus(entry, status);
     }
     await sweep.ledgerFile.save(unfinished);
   }

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { createTarballFromEntries } from '../bundle';
-import type { ArrayJob } from '../scheduler';
 import {
   encodeArgv,
   encodeEnv,
@@ -12,7 +11,7 @@ import {
   type SlurmState,
 } from '../slurm';
 import { chunkForArraySize, compressIndices } from '../sweep';
-import type { LedgerEntry } from './ledger';
+import { applyStatus, jobsOf, type LedgerEntry } from './ledger';
 import { planLaunch, type SweepIndex } from './plan';
 import { recoverIfEmpty } from './recover';
 import type { PreparedSweep } from './prepare';
@@ -180,7 +179,7 @@ async function* watch(sweep: PreparedSweep, session: Session, tracked: Tracked[]
   const settled: SlurmState[] = [];
 
   while (open.length > 0) {
-    const statuses = new Map((await scheduler.poll(jobsOf(open))).map((s) => [elementKey(s.jobId, s.taskId), s]));
+    const statuses = new Map((await scheduler.poll(jobsOf(open.map((t) => t.entry)))).map((s) => [elementKey(s.jobId, s.taskId), s]));
     let changed = false;
     for (const t of open) changed = (await observe(t, statuses.get(elementKey(t.entry.jobId, t.entry.taskId)), transport)) || changed;
 
@@ -214,14 +213,7 @@ async function observe(t: Tracked, status: ElementStatus | undefined, transport:
   const before = JSON.stringify(t.entry);
   if (status) {
     t.missingSince = undefined;
-    Object.assign(t.entry, {
-      state: status.state,
-      exitCode: status.exitCode ?? t.entry.exitCode,
-      signal: status.signal || t.entry.signal,
-      node: status.node ?? t.entry.node,
-      start: status.start ?? t.entry.start,
-      end: status.end ?? t.entry.end,
-    });
+    applyStatus(t.entry, status);
   } else {
     t.missingSince ??= Date.now();
     if (Date.now() - t.missingSince > MISSING_GRACE_MS) {
@@ -286,14 +278,6 @@ export function resultOf(item: SweepIndex, entry: LedgerEntry, fromLedger: boole
     end: entry.end,
     fromLedger,
   };
-}
-
-function jobsOf(tracked: Tracked[]): ArrayJob[] {
-  return [...groupBy(tracked, (t) => t.entry.jobId).values()].map((group) => ({
-    jobId: group[0].entry.jobId,
-    offset: group[0].entry.offset,
-    taskIds: group.map((t) => t.entry.taskId),
-  }));
 }
 
 function elementKey(jobId: string, taskId: number): string {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { ArrayJob } from '../scheduler';
 import type { ElementStatus } from '../slurm';
 
 const LOCK_TIMEOUT_MS = 10_000;
@@ -23,6 +24,29 @@ export interface LedgerEntry extends Omit<ElementStatus, 'reason' | 'folded'> {
   offset: number;
   /** Submissions so far of this fingerprint in runDir (1 + transient-failure resubmissions). */
   attempts: number;
+}
+
+/** Takes what a poll says of an element; what it does not say (sacct lags squeue) stays as known. */
+export function applyStatus(entry: LedgerEntry, status: ElementStatus): void {
+  Object.assign(entry, {
+    state: status.state,
+    exitCode: status.exitCode ?? entry.exitCode,
+    signal: status.signal || entry.signal,
+    node: status.node ?? entry.node,
+    start: status.start ?? entry.start,
+    end: status.end ?? entry.end,
+  });
+}
+
+/** The arrays to poll for these entries, one per job. */
+export function jobsOf(entries: LedgerEntry[]): ArrayJob[] {
+  const jobs = new Map<string, ArrayJob>();
+  for (const { jobId, offset, taskId } of entries) {
+    const job = jobs.get(jobId);
+    if (job) job.taskIds.push(taskId);
+    else jobs.set(jobId, { jobId, offset, taskIds: [taskId] });
+  }
+  return [...jobs.values()];
 }
 
 export interface Ledger {
