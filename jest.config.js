@@ -2,7 +2,12 @@
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 module.exports = {
   projects: [
-    { displayName: 'unit', testEnvironment: 'node', transform, testMatch: ['<rootDir>/packages/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts'] },
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/packages/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts'],
+    },
     {
       displayName: 'e2e',
       testEnvironment: 'node',

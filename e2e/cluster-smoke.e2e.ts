@@ -7,7 +7,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AuthenticationError, ConnectionError, HostKeyError, SshTransport, type Transport } from '../packages/transport';
+import {
+  AuthenticationError,
+  ConnectionError,
+  HostKeyError,
+  SshTransport,
+  type Transport,
+} from '../packages/transport';
 import { labConnection, waitFor } from './support/cluster';
 
 // jest ignores testTimeout inside a `projects` entry: this file sets its own (the array test more)
@@ -33,7 +39,17 @@ interface SacctRow {
 }
 
 async function sacct(transport: Transport, jobId: string): Promise<SacctRow[]> {
-  const result = await transport.exec(['env', 'SLURM_BITSTR_LEN=0', 'sacct', '-j', jobId, '-X', '-P', '-n', '--format=JobID,State,ExitCode']);
+  const result = await transport.exec([
+    'env',
+    'SLURM_BITSTR_LEN=0',
+    'sacct',
+    '-j',
+    jobId,
+    '-X',
+    '-P',
+    '-n',
+    '--format=JobID,State,ExitCode',
+  ]);
   if (result.code !== 0) throw new Error(`sacct failed (${result.code}): ${result.stderr}`);
   return result.stdout
     .split('\n')
@@ -87,7 +103,13 @@ describe('test cluster through SshTransport', () => {
         const elements = all.filter((row) => /^\d+_\d+$/.test(row.jobId));
         return elements.length === 4 && elements.every((row) => FINAL_STATES.test(row.state)) && elements;
       },
-      { what: `array ${jobId} to finish in sacct`, timeoutMs: 120_000, intervalMs: 500, backoff: 1.5, maxIntervalMs: 3000 },
+      {
+        what: `array ${jobId} to finish in sacct`,
+        timeoutMs: 120_000,
+        intervalMs: 500,
+        backoff: 1.5,
+        maxIntervalMs: 3000,
+      },
     );
     const byElement = Object.fromEntries(rows.map((row) => [row.jobId, [row.state, row.exitCode]]));
     expect(byElement).toEqual({
@@ -99,7 +121,11 @@ describe('test cluster through SshTransport', () => {
 
     const intervals = await Promise.all(
       [0, 1, 2, 3].map(async (i) => {
-        const [start, end] = (await transport.readFile(`${runDir}/times/${i}`)).toString().trim().split(' ').map(Number);
+        const [start, end] = (await transport.readFile(`${runDir}/times/${i}`))
+          .toString()
+          .trim()
+          .split(' ')
+          .map(Number);
         expect(end).toBeGreaterThan(start);
         return [start, end] as [number, number];
       }),
@@ -118,8 +144,16 @@ describe('test cluster through SshTransport', () => {
     const hostile = ['$HOME', '`id`', '$(id)', 'a b', "it's", 'line\nbreak', '*', '~', 'X=1', 'héllo ✓', ''];
     const printed = await transport.exec(['printf', '%s\\0', ...hostile]);
     expect(printed).toEqual({ stdout: hostile.map((word) => `${word}\0`).join(''), stderr: '', code: 0 });
-    expect(await transport.exec(['cat'], { stdin: 'to stdin\n' })).toEqual({ stdout: 'to stdin\n', stderr: '', code: 0 });
-    expect(await transport.exec(['bash', '-c', 'echo err >&2; exit 7'])).toEqual({ stdout: '', stderr: 'err\n', code: 7 });
+    expect(await transport.exec(['cat'], { stdin: 'to stdin\n' })).toEqual({
+      stdout: 'to stdin\n',
+      stderr: '',
+      code: 0,
+    });
+    expect(await transport.exec(['bash', '-c', 'echo err >&2; exit 7'])).toEqual({
+      stdout: '',
+      stderr: 'err\n',
+      code: 7,
+    });
     await expect(transport.readFile('/nonexistent/nx-slurm')).rejects.toMatchObject({ code: 'ENOENT' });
     await expect(transport.readFile('/nonexistent/nx-slurm', 5)).rejects.toMatchObject({ code: 'ENOENT' });
   });
@@ -139,7 +173,9 @@ describe('SshTransport host keys and credentials against the lab sshd', () => {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'nx-slurm-hostkeys-'));
     // OpenSSH's own view of the lab's host key, to compare our fingerprints with
-    labFingerprint = execFileSync('ssh-keygen', ['-l', '-f', labConnection().knownHostsFile], { encoding: 'utf8' }).split(' ')[1];
+    labFingerprint = execFileSync('ssh-keygen', ['-l', '-f', labConnection().knownHostsFile], {
+      encoding: 'utf8',
+    }).split(' ')[1];
     expect(labFingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
   });
 
@@ -191,13 +227,17 @@ describe('SshTransport host keys and credentials against the lab sshd', () => {
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', stranger]);
     const refusal = SshTransport.connect(labConnection({ identityFiles: ['/nonexistent/id_rsa', stranger] }));
     await expect(refusal).rejects.toBeInstanceOf(AuthenticationError);
-    await expect(refusal).rejects.toThrow(/slurmuser@127\.0\.0\.1:2222 refused every credential offered: \/nonexistent\/id_rsa \(not readable: ENOENT\), .*stranger_key/);
+    await expect(refusal).rejects.toThrow(
+      /slurmuser@127\.0\.0\.1:2222 refused every credential offered: \/nonexistent\/id_rsa \(not readable: ENOENT\), .*stranger_key/,
+    );
   });
 
   it('says to use ssh-agent for a passphrase-protected key', async () => {
     const locked = path.join(dir, 'locked_key');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'secret', '-f', locked]);
-    await expect(SshTransport.connect(labConnection({ identityFiles: [locked] }))).rejects.toThrow(/encrypted[\s\S]*ssh-add/);
+    await expect(SshTransport.connect(labConnection({ identityFiles: [locked] }))).rejects.toThrow(
+      /encrypted[\s\S]*ssh-add/,
+    );
   });
 
   it('names host and port when nothing listens there', async () => {

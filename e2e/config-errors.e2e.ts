@@ -11,7 +11,10 @@ jest.setTimeout(300_000);
 describe('bad configuration fails fast', () => {
   let ws: Workspace;
   beforeAll(async () => {
-    ws = await sweepWorkspace('errors', experiment('experiments/ok', 'ok', { command: 'python3 -c pass', args: ['--a 1'] }, {}));
+    ws = await sweepWorkspace(
+      'errors',
+      experiment('experiments/ok', 'ok', { command: 'python3 -c pass', args: ['--a 1'] }, {}),
+    );
   });
 
   const expectRefusedWithoutConnecting = async (slurm: object, message: RegExp) => {
@@ -46,7 +49,17 @@ describe('bad configuration fails fast', () => {
       'experiments/ok/slurm.json': { command: 'python3 -c pass', args: ['--a 1'], cluster: 'stranger' },
       'nx.json': {
         analytics: false,
-        plugins: [{ plugin: 'nx-slurm', options: { clusters: { lab: labProfile(), stranger: labProfile({ knownHostsFile: path.join(ws.dir, 'no_known_hosts') }) } } }],
+        plugins: [
+          {
+            plugin: 'nx-slurm',
+            options: {
+              clusters: {
+                lab: labProfile(),
+                stranger: labProfile({ knownHostsFile: path.join(ws.dir, 'no_known_hosts') }),
+              },
+            },
+          },
+        ],
       },
     });
     const run = await ws.nx(['run', 'ok:slurm-array']);

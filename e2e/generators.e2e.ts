@@ -37,10 +37,16 @@ describe('generators in a fresh workspace', () => {
   it('nx g nx-slurm:cluster --check reports the real cluster, and the sweep runs there over SSH', async () => {
     const env = readLabEnv();
     const check = await ws.nx([
-      'g', 'nx-slurm:cluster', 'lab',
-      `--host=${env.NX_SLURM_LAB_HOST}`, `--port=${env.NX_SLURM_LAB_PORT}`, `--user=${env.NX_SLURM_LAB_USER}`,
-      `--identity-file=${env.NX_SLURM_LAB_IDENTITY_FILE}`, `--known-hosts-file=${env.NX_SLURM_LAB_KNOWN_HOSTS_FILE}`,
-      `--remote-root=~/nx-slurm-e2e/generators-${process.pid}`, '--check',
+      'g',
+      'nx-slurm:cluster',
+      'lab',
+      `--host=${env.NX_SLURM_LAB_HOST}`,
+      `--port=${env.NX_SLURM_LAB_PORT}`,
+      `--user=${env.NX_SLURM_LAB_USER}`,
+      `--identity-file=${env.NX_SLURM_LAB_IDENTITY_FILE}`,
+      `--known-hosts-file=${env.NX_SLURM_LAB_KNOWN_HOSTS_FILE}`,
+      `--remote-root=~/nx-slurm-e2e/generators-${process.pid}`,
+      '--check',
     ]);
     const text = output(check);
     expect(check.code).toBe(0);
@@ -58,9 +64,15 @@ describe('generators in a fresh workspace', () => {
   it('--check fails with the fingerprint when the host key is unknown, keeping the profile', async () => {
     const env = readLabEnv();
     const check = await ws.nx([
-      'g', 'nx-slurm:cluster', 'stranger',
-      `--host=${env.NX_SLURM_LAB_HOST}`, `--port=${env.NX_SLURM_LAB_PORT}`, `--user=${env.NX_SLURM_LAB_USER}`,
-      `--identity-file=${env.NX_SLURM_LAB_IDENTITY_FILE}`, `--known-hosts-file=${path.join(ws.dir, 'empty_known_hosts')}`, '--check',
+      'g',
+      'nx-slurm:cluster',
+      'stranger',
+      `--host=${env.NX_SLURM_LAB_HOST}`,
+      `--port=${env.NX_SLURM_LAB_PORT}`,
+      `--user=${env.NX_SLURM_LAB_USER}`,
+      `--identity-file=${env.NX_SLURM_LAB_IDENTITY_FILE}`,
+      `--known-hosts-file=${path.join(ws.dir, 'empty_known_hosts')}`,
+      '--check',
     ]);
     expect(check.code).not.toBe(0);
     expect(output(check)).toMatch(/not known[\s\S]*SHA256:[A-Za-z0-9+/]{43}/);

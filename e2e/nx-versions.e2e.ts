@@ -20,6 +20,8 @@ describe.each(['22.6.1'])('with nx %s', (nxVersion) => {
     expect(output(run).match(/demo\/\d: COMPLETED/g)).toHaveLength(6);
     expect(output(run)).toMatch(/Successfully ran target slurm-array for project demo and 6 tasks/);
     const show = await ws.nx(['show', 'project', 'demo', '--json']);
-    expect(Object.keys(JSON.parse(show.stdout).targets)).toEqual(expect.arrayContaining(['slurm-array--5', 'slurm-status']));
+    expect(Object.keys(JSON.parse(show.stdout).targets)).toEqual(
+      expect.arrayContaining(['slurm-array--5', 'slurm-status']),
+    );
   });
 });

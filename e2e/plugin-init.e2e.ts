@@ -33,6 +33,7 @@ describe('nx-slurm installed from its tarball', () => {
   it('nx list nx-slurm shows its generators and executors', async () => {
     const list = await workspace.nx(['list', 'nx-slurm']);
     expect(list.code).toBe(0);
-    for (const name of ['init', 'array', 'submit', 'status', 'logs', 'cancel']) expect(list.stdout).toMatch(new RegExp(`\\b${name}\\b`));
+    for (const name of ['init', 'array', 'submit', 'status', 'logs', 'cancel'])
+      expect(list.stdout).toMatch(new RegExp(`\\b${name}\\b`));
   });
 });

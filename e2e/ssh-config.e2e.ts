@@ -28,9 +28,13 @@ it('reaches the cluster through a Host alias of ~/.ssh/config', async () => {
       '',
     ].join('\n'),
   );
-  const ws = await sweepWorkspace('ssh-config', experiment('experiments/hello', 'hello', { command: 'echo', args: ['hello'], cluster: 'aliased' }, {}), {
-    aliased: { host: 'lab-alias', remoteRoot: `~/nx-slurm-e2e/alias-${process.pid}` },
-  });
+  const ws = await sweepWorkspace(
+    'ssh-config',
+    experiment('experiments/hello', 'hello', { command: 'echo', args: ['hello'], cluster: 'aliased' }, {}),
+    {
+      aliased: { host: 'lab-alias', remoteRoot: `~/nx-slurm-e2e/alias-${process.pid}` },
+    },
+  );
 
   const run = await ws.nx(['run', 'hello:slurm-array'], { env: { HOME: home, SSH_AUTH_SOCK: '' } });
 

@@ -71,34 +71,104 @@ describe('sweeps on the real cluster over SSH', () => {
   const nx = (...args: string[]) => ws.nx(args);
 
   beforeAll(async () => {
-    ws = await sweepWorkspace('sweeps', {
-      ...pythonLibrary('libs/shared-lib', 'shared-lib', 'shared_lib', 'def version():\n    return "v1"\n'),
-      ...experiment('experiments/exp-a', 'exp-a', { command: 'python3 train.py', matrix: matrix([0.1, 0.2, 0.3]), libraries: ['shared-lib'], maxConcurrent: 2 }, { 'train.py': TRAIN_PY }),
-      ...experiment('experiments/exp-b', 'exp-b', { command: 'python3 train.py', args: ['--learning_rate 1 --batch_size 8', '--learning_rate 2 --batch_size 8'], libraries: ['shared-lib'] }, { 'train.py': TRAIN_PY }),
-      ...experiment('experiments/exp-c', 'exp-c', { command: 'python3 -c "print(42)"', args: ['--n 1', '--n 2'] }, {}),
-      ...experiment('experiments/hostile', 'hostile', { command: 'python3 echo.py', args: [Object.fromEntries(HOSTILE.map((s, i) => [`s${i}`, s]))], env: { HOSTILE: HOSTILE.slice(0, 10).join('|') } }, { 'echo.py': ECHO_PY }),
-      ...experiment('experiments/slow', 'slow', { command: 'python3 sleep.py', args: ['--seconds 6', '--seconds 6'] }, { 'sleep.py': SLEEP_PY }),
-      ...experiment('experiments/manage', 'manage', { command: 'python3 sleep.py', args: ['--seconds 60', '--seconds 1', '--seconds 60'] }, { 'sleep.py': SLEEP_PY }),
-      ...experiment('experiments/chunked', 'chunked', { command: 'python3 echo.py', args: ['--n 0', '--n 1', '--n 2', '--n 3', '--n 4', '--n 5'], cluster: 'lab-small' }, { 'echo.py': ECHO_PY }),
-      'experiments/inline/project.json': {
-        name: 'inline',
-        targets: { sweep: { executor: 'nx-slurm:array', options: { command: 'python3 echo.py', args: ['--n 0', '--n 1', '--n 2'], jobName: 'inline-sweep' } } },
+    ws = await sweepWorkspace(
+      'sweeps',
+      {
+        ...pythonLibrary('libs/shared-lib', 'shared-lib', 'shared_lib', 'def version():\n    return "v1"\n'),
+        ...experiment(
+          'experiments/exp-a',
+          'exp-a',
+          { command: 'python3 train.py', matrix: matrix([0.1, 0.2, 0.3]), libraries: ['shared-lib'], maxConcurrent: 2 },
+          { 'train.py': TRAIN_PY },
+        ),
+        ...experiment(
+          'experiments/exp-b',
+          'exp-b',
+          {
+            command: 'python3 train.py',
+            args: ['--learning_rate 1 --batch_size 8', '--learning_rate 2 --batch_size 8'],
+            libraries: ['shared-lib'],
+          },
+          { 'train.py': TRAIN_PY },
+        ),
+        ...experiment(
+          'experiments/exp-c',
+          'exp-c',
+          { command: 'python3 -c "print(42)"', args: ['--n 1', '--n 2'] },
+          {},
+        ),
+        ...experiment(
+          'experiments/hostile',
+          'hostile',
+          {
+            command: 'python3 echo.py',
+            args: [Object.fromEntries(HOSTILE.map((s, i) => [`s${i}`, s]))],
+            env: { HOSTILE: HOSTILE.slice(0, 10).join('|') },
+          },
+          { 'echo.py': ECHO_PY },
+        ),
+        ...experiment(
+          'experiments/slow',
+          'slow',
+          { command: 'python3 sleep.py', args: ['--seconds 6', '--seconds 6'] },
+          { 'sleep.py': SLEEP_PY },
+        ),
+        ...experiment(
+          'experiments/manage',
+          'manage',
+          { command: 'python3 sleep.py', args: ['--seconds 60', '--seconds 1', '--seconds 60'] },
+          { 'sleep.py': SLEEP_PY },
+        ),
+        ...experiment(
+          'experiments/chunked',
+          'chunked',
+          {
+            command: 'python3 echo.py',
+            args: ['--n 0', '--n 1', '--n 2', '--n 3', '--n 4', '--n 5'],
+            cluster: 'lab-small',
+          },
+          { 'echo.py': ECHO_PY },
+        ),
+        'experiments/inline/project.json': {
+          name: 'inline',
+          targets: {
+            sweep: {
+              executor: 'nx-slurm:array',
+              options: { command: 'python3 echo.py', args: ['--n 0', '--n 1', '--n 2'], jobName: 'inline-sweep' },
+            },
+          },
+        },
+        'experiments/inline/echo.py': ECHO_PY,
+        ...experiment(
+          'experiments/elsewhere',
+          'elsewhere',
+          { command: 'python3 sleep.py', args: ['--seconds 4', '--seconds 5'] },
+          { 'sleep.py': SLEEP_PY },
+        ),
+        ...experiment(
+          'experiments/unbatched',
+          'unbatched',
+          { command: 'python3 echo.py', args: ['--n 0', '--n 1'] },
+          { 'echo.py': ECHO_PY },
+        ),
       },
-      'experiments/inline/echo.py': ECHO_PY,
-      ...experiment('experiments/elsewhere', 'elsewhere', { command: 'python3 sleep.py', args: ['--seconds 4', '--seconds 5'] }, { 'sleep.py': SLEEP_PY }),
-      ...experiment('experiments/unbatched', 'unbatched', { command: 'python3 echo.py', args: ['--n 0', '--n 1'] }, { 'echo.py': ECHO_PY }),
-    }, { 'lab-small': labProfile({ maxArraySize: 4 }) });
+      { 'lab-small': labProfile({ maxArraySize: 4 }) },
+    );
     writeFileSync(path.join(home, FAIL_MARKER), '');
     execFileSync('git', ['init', '-q'], { cwd: ws.dir });
     execFileSync('git', ['-c', 'user.email=e2e@nx-slurm', '-c', 'user.name=e2e', 'add', '-A'], { cwd: ws.dir });
-    execFileSync('git', ['-c', 'user.email=e2e@nx-slurm', '-c', 'user.name=e2e', 'commit', '-qm', 'experiments'], { cwd: ws.dir });
+    execFileSync('git', ['-c', 'user.email=e2e@nx-slurm', '-c', 'user.name=e2e', 'commit', '-qm', 'experiments'], {
+      cwd: ws.dir,
+    });
   });
   afterAll(() => rmSync(path.join(home, FAIL_MARKER), { force: true }));
 
   const ledger = (jobName: string, cluster = 'lab') =>
     JSON.parse(readFileSync(path.join(ws.dir, '.nx-slurm/ledger', cluster, `${jobName}.json`), 'utf8'));
   const runDirOf = (jobName: string, index: number, cluster = 'lab') =>
-    (Object.values(ledger(jobName, cluster).entries) as { runIndex: number; runDir: string; jobId: string }[]).find((e) => e.runIndex === index)!;
+    (Object.values(ledger(jobName, cluster).entries) as { runIndex: number; runDir: string; jobId: string }[]).find(
+      (e) => e.runIndex === index,
+    )!;
 
   it('runs a 3x2 matrix as one array, at most 2 at once, one failure reported with its state, exit code and stderr', async () => {
     const run = await nx('run', 'exp-a:slurm-array');
@@ -107,13 +177,17 @@ describe('sweeps on the real cluster over SSH', () => {
     const jobs = submittedJobs(text);
     expect(jobs).toHaveLength(1);
 
-    const rows = await waitFor(() => {
-      const found = sacct(jobs[0]);
-      return found.length === 6 && found.every((r) => /COMPLETED|FAILED/.test(r.state)) && found;
-    }, { what: `sacct rows of job ${jobs[0]}`, timeoutMs: 30_000 });
+    const rows = await waitFor(
+      () => {
+        const found = sacct(jobs[0]);
+        return found.length === 6 && found.every((r) => /COMPLETED|FAILED/.test(r.state)) && found;
+      },
+      { what: `sacct rows of job ${jobs[0]}`, timeoutMs: 30_000 },
+    );
     const byIndex = Object.fromEntries(rows.map((r) => [r.jobId.split('_')[1], r]));
     expect(Object.keys(byIndex).sort()).toEqual(['0', '1', '2', '3', '4', '5']);
-    for (const i of ['0', '1', '2', '3', '5']) expect(byIndex[i]).toMatchObject({ state: 'COMPLETED', exitCode: '0:0' });
+    for (const i of ['0', '1', '2', '3', '5'])
+      expect(byIndex[i]).toMatchObject({ state: 'COMPLETED', exitCode: '0:0' });
     expect(byIndex['4']).toMatchObject({ state: 'FAILED', exitCode: '3:0' });
 
     expect(text).toMatch(/exp-a\/4: FAILED \(exit code 3\)/);
@@ -123,11 +197,21 @@ describe('sweeps on the real cluster over SSH', () => {
 
     // the cluster is this machine: its run folders can be read in place
     const { runDir } = runDirOf('exp-a', 0);
-    const results = [0, 1, 2, 3, 4, 5].map((i) => JSON.parse(readFileSync(path.join(runDir, 'out', String(i), 'result.json'), 'utf8')));
-    results.forEach((r, i) => expect(r.args).toEqual(['--learning_rate', ['0.1', '0.1', '0.2', '0.2', '0.3', '0.3'][i], '--batch_size', i % 2 ? '64' : '32']));
+    const results = [0, 1, 2, 3, 4, 5].map((i) =>
+      JSON.parse(readFileSync(path.join(runDir, 'out', String(i), 'result.json'), 'utf8')),
+    );
+    results.forEach((r, i) =>
+      expect(r.args).toEqual([
+        '--learning_rate',
+        ['0.1', '0.1', '0.2', '0.2', '0.3', '0.3'][i],
+        '--batch_size',
+        i % 2 ? '64' : '32',
+      ]),
+    );
     const overlaps = results.map((r) => results.filter((o) => o.start <= r.start && r.start < o.end).length);
     expect(Math.max(...overlaps)).toBeLessThanOrEqual(2);
-    for (const i of [0, 1, 2, 3, 4, 5]) expect(readFileSync(path.join(runDir, 'logs', `${i}.out`), 'utf8')).toContain(`index ${i} args`);
+    for (const i of [0, 1, 2, 3, 4, 5])
+      expect(readFileSync(path.join(runDir, 'logs', `${i}.out`), 'utf8')).toContain(`index ${i} args`);
 
     const figures = transportFigures(text);
     expect(figures?.connections).toBe(1);
@@ -143,10 +227,13 @@ describe('sweeps on the real cluster over SSH', () => {
     expect(jobs).toHaveLength(1);
     expect(text).toMatch(/submitted job \S+ \(1 index\(es\)\)/);
     // sacct first lists a one-element array under its bare job id, then as <job>_<task>
-    const rows = await waitFor(() => {
-      const found = sacct(jobs[0]);
-      return found.some((r) => r.jobId.includes('_')) && found.every((r) => r.state === 'COMPLETED') && found;
-    }, { what: 'the rerun in sacct', timeoutMs: 30_000 });
+    const rows = await waitFor(
+      () => {
+        const found = sacct(jobs[0]);
+        return found.some((r) => r.jobId.includes('_')) && found.every((r) => r.state === 'COMPLETED') && found;
+      },
+      { what: 'the rerun in sacct', timeoutMs: 30_000 },
+    );
     expect(rows.map((r) => r.jobId)).toEqual([`${jobs[0]}_4`]);
     expect(text).toContain('no bundle uploaded');
     expect(text).not.toContain('uploaded project bundle');
@@ -155,17 +242,25 @@ describe('sweeps on the real cluster over SSH', () => {
 
   it('submits only the new indices when the matrix grows', async () => {
     await writeFiles(ws.dir, {
-      'experiments/exp-a/slurm.json': { command: 'python3 train.py', matrix: matrix([0.1, 0.2, 0.3, 0.4]), libraries: ['shared-lib'], maxConcurrent: 2 },
+      'experiments/exp-a/slurm.json': {
+        command: 'python3 train.py',
+        matrix: matrix([0.1, 0.2, 0.3, 0.4]),
+        libraries: ['shared-lib'],
+        maxConcurrent: 2,
+      },
     });
     const run = await nx('run', 'exp-a:slurm-array');
     const text = output(run);
     expect(run.code).toBe(0);
     const jobs = submittedJobs(text);
     expect(jobs).toHaveLength(1);
-    const rows = await waitFor(() => {
-      const found = sacct(jobs[0]);
-      return found.length === 2 && found.every((r) => r.state === 'COMPLETED') && found;
-    }, { what: 'the new indices in sacct', timeoutMs: 30_000 });
+    const rows = await waitFor(
+      () => {
+        const found = sacct(jobs[0]);
+        return found.length === 2 && found.every((r) => r.state === 'COMPLETED') && found;
+      },
+      { what: 'the new indices in sacct', timeoutMs: 30_000 },
+    );
     expect(rows.map((r) => r.jobId).sort()).toEqual([`${jobs[0]}_6`, `${jobs[0]}_7`]);
     expect(text).toContain('no bundle uploaded');
   });
@@ -211,10 +306,13 @@ describe('sweeps on the real cluster over SSH', () => {
     expect(text).toMatch(/submitted job \S+ \(4 index\(es\)\)/);
     expect(text).toMatch(/submitted job \S+ \(2 index\(es\)\)/);
     const [, second] = submittedJobs(text);
-    const rows = await waitFor(() => {
-      const found = sacct(second);
-      return found.length === 2 && found.every((r) => r.state === 'COMPLETED') && found;
-    }, { what: `both elements of job ${second} in sacct`, timeoutMs: 30_000 });
+    const rows = await waitFor(
+      () => {
+        const found = sacct(second);
+        return found.length === 2 && found.every((r) => r.state === 'COMPLETED') && found;
+      },
+      { what: `both elements of job ${second} in sacct`, timeoutMs: 30_000 },
+    );
     expect(rows.map((r) => r.jobId).sort()).toEqual([`${second}_0`, `${second}_1`]);
     for (const index of [4, 5]) {
       const { runDir } = runDirOf('chunked', index, 'lab-small');
@@ -320,11 +418,17 @@ describe('sweeps on the real cluster over SSH', () => {
     expect(sacct(jobId).find((r) => r.jobId === `${jobId}_0`)?.state).toMatch(/PENDING|RUNNING/);
 
     // --follow prints index 0's log as it grows and returns once the index has ended
-    const follow = spawn('npx', ['nx', 'run', 'manage:slurm-logs', '--index', '0', '--follow'], { cwd: ws.dir, env: { ...process.env, ...NX_ENV } });
+    const follow = spawn('npx', ['nx', 'run', 'manage:slurm-logs', '--index', '0', '--follow'], {
+      cwd: ws.dir,
+      env: { ...process.env, ...NX_ENV },
+    });
     let followed = '';
     follow.stdout.on('data', (chunk: Buffer) => (followed += chunk.toString()));
     const followExit = new Promise<number | null>((resolve) => follow.on('exit', resolve));
-    await waitFor(() => followed.includes('index 0 starts'), { what: 'slurm-logs --follow to print index 0', timeoutMs: 60_000 });
+    await waitFor(() => followed.includes('index 0 starts'), {
+      what: 'slurm-logs --follow to print index 0',
+      timeoutMs: 60_000,
+    });
 
     const cancelAll = await nx('run', 'manage:slurm-cancel');
     expect(cancelAll.code).toBe(0);

@@ -14,7 +14,12 @@ describe('a sweep that outlives its time limit', () => {
   beforeAll(async () => {
     ws = await sweepWorkspace(
       'timeout',
-      experiment('experiments/slowpoke', 'slowpoke', { command: 'sleep', args: ['600', '0'], resources: { time: '1' } }, {}),
+      experiment(
+        'experiments/slowpoke',
+        'slowpoke',
+        { command: 'sleep', args: ['600', '0'], resources: { time: '1' } },
+        {},
+      ),
     );
   });
 
@@ -25,10 +30,13 @@ describe('a sweep that outlives its time limit', () => {
     expect(text).toMatch(/slowpoke\/0: TIMEOUT \(time limit reached; raise resources\.time\)/);
     expect(text).toMatch(/slowpoke\/1: COMPLETED/);
     const [jobId] = submittedJobs(text);
-    const rows = await waitFor(() => {
-      const found = sacct(jobId);
-      return found.length === 2 && found.every((r) => r.state !== 'RUNNING') && found;
-    }, { what: `job ${jobId} in sacct`, timeoutMs: 30_000 });
+    const rows = await waitFor(
+      () => {
+        const found = sacct(jobId);
+        return found.length === 2 && found.every((r) => r.state !== 'RUNNING') && found;
+      },
+      { what: `job ${jobId} in sacct`, timeoutMs: 30_000 },
+    );
     expect(rows.find((r) => r.jobId === `${jobId}_0`)?.state).toBe('TIMEOUT');
   });
 });

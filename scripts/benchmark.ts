@@ -119,7 +119,12 @@ function killGroup(child: ChildProcess): void {
 
 function mustSucceed(what: string, result: Timed): Timed {
   if (result.code !== 0) {
-    throw new Error(`${what} failed (exit ${result.code}):\n${result.lines.slice(-30).map((l) => l.text).join('\n')}`);
+    throw new Error(
+      `${what} failed (exit ${result.code}):\n${result.lines
+        .slice(-30)
+        .map((l) => l.text)
+        .join('\n')}`,
+    );
   }
   return result;
 }
@@ -147,7 +152,11 @@ async function spawnPool(count: number, concurrency: number, spawnOne: (i: numbe
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-async function medianOf(what: string, times: number, run: () => Promise<Timed>): Promise<{ ms: number; all: number[]; last: Timed }> {
+async function medianOf(
+  what: string,
+  times: number,
+  run: () => Promise<Timed>,
+): Promise<{ ms: number; all: number[]; last: Timed }> {
   const all: number[] = [];
   let last: Timed | undefined;
   for (let k = 0; k < times; k++) {
@@ -199,10 +208,17 @@ interface Bench {
 }
 
 /** A fresh workspace with the packed plugin, as a user has it (same steps as e2e/support/workspace.ts). */
-async function createWorkspace(scratch: string, lab: Record<string, string> | undefined, remoteRoot: string): Promise<Bench> {
+async function createWorkspace(
+  scratch: string,
+  lab: Record<string, string> | undefined,
+  remoteRoot: string,
+): Promise<Bench> {
   const packDir = path.join(scratch, 'pack');
   mkdirSync(packDir);
-  const pack = mustSucceed('npm pack', await timed('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: REPO_ROOT }));
+  const pack = mustSucceed(
+    'npm pack',
+    await timed('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: REPO_ROOT }),
+  );
   const jsonStart = pack.text.indexOf('[');
   const [{ filename }] = JSON.parse(pack.text.slice(jsonStart)) as { filename: string }[];
   const dir = path.join(scratch, 'workspace');
@@ -221,12 +237,26 @@ async function createWorkspace(scratch: string, lab: Record<string, string> | un
       }
     : {};
   writeJson(path.join(dir, 'nx.json'), { analytics: false, plugins: [{ plugin: 'nx-slurm', options: { clusters } }] });
-  const nxVersion = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'node_modules/nx/package.json'), 'utf8')) as { version: string }).version;
+  const nxVersion = (
+    JSON.parse(readFileSync(path.join(REPO_ROOT, 'node_modules/nx/package.json'), 'utf8')) as { version: string }
+  ).version;
   mustSucceed(
     'npm install',
-    await timed('npm', ['install', '--save-dev', '--prefer-offline', '--no-audit', '--no-fund', path.join(packDir, filename), `nx@${nxVersion}`], {
-      cwd: dir,
-    }),
+    await timed(
+      'npm',
+      [
+        'install',
+        '--save-dev',
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        path.join(packDir, filename),
+        `nx@${nxVersion}`,
+      ],
+      {
+        cwd: dir,
+      },
+    ),
   );
   return { dir, nx: (args, options = {}) => timed('npx', ['nx', ...args], { ...options, cwd: dir }) };
 }
@@ -283,12 +313,16 @@ interface Figures {
 }
 
 function transportFigures(text: string, cluster: string): Figures | undefined {
-  const match = new RegExp(`nx-slurm: ${cluster}: (\\d+) connection\\(s\\), (\\d+) command\\(s\\), (\\d+) bytes sent`).exec(text);
+  const match = new RegExp(
+    `nx-slurm: ${cluster}: (\\d+) connection\\(s\\), (\\d+) command\\(s\\), (\\d+) bytes sent`,
+  ).exec(text);
   return match ? { connections: Number(match[1]), commands: Number(match[2]), bytesSent: Number(match[3]) } : undefined;
 }
 
 function describeFigures(f: Figures | undefined): string {
-  return f ? `${f.connections} connection(s), ${f.commands} command(s), ${f.bytesSent} bytes sent` : '? (no figures line)';
+  return f
+    ? `${f.connections} connection(s), ${f.commands} command(s), ${f.bytesSent} bytes sent`
+    : '? (no figures line)';
 }
 
 function cacheHits(text: string): string {
@@ -330,7 +364,10 @@ function table(rows: Row[]): string {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const format = (c: string[]) =>
-    c.map((cell, i) => (i === 0 || i === c.length - 1 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd();
+    c
+      .map((cell, i) => (i === 0 || i === c.length - 1 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [format(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(format)].join('\n');
 }
 
@@ -352,10 +389,14 @@ async function part1(ws: Bench, versionMs: number): Promise<void> {
     baselineIs: 'npx nx --version',
   });
 
-  const run = mustSucceed('nx run exp:slurm-array', await ws.nx(['run', 'exp:slurm-array'], { timeoutMs: 10 * 60_000 }));
+  const run = mustSucceed(
+    'nx run exp:slurm-array',
+    await ws.nx(['run', 'exp:slurm-array'], { timeoutMs: 10 * 60_000 }),
+  );
   const submitted = firstLine(run, /exp: submitted job/);
   const runDir = /, run (\S+)$/.exec(submitted?.text ?? '')?.[1];
-  if (!submitted || !runDir) throw new Error(`no "submitted job" line in the output of nx run exp:slurm-array:\n${run.text.slice(-3000)}`);
+  if (!submitted || !runDir)
+    throw new Error(`no "submitted job" line in the output of nx run exp:slurm-array:\n${run.text.slice(-3000)}`);
 
   // Baseline: the per-index work exactly, i.e. the rendered job script of this run, on a copy of
   // its run folder (so the run's own logs and exit markers stay as they are).
@@ -386,11 +427,20 @@ async function part1(ws: Bench, versionMs: number): Promise<void> {
     baselineIs: `job.sbatch x${SWEEP_SIZE}, ${CPUS} at once`,
     note: `${((run.ms - jobScriptMs) / SWEEP_SIZE).toFixed(1)} ms/index`,
   });
-  rows.push({ what: `  (job.sbatch vs a bare \`true\` x${SWEEP_SIZE})`, measured: jobScriptMs, baseline: bareMs, baselineIs: 'spawn true, same concurrency' });
+  rows.push({
+    what: `  (job.sbatch vs a bare \`true\` x${SWEEP_SIZE})`,
+    measured: jobScriptMs,
+    baseline: bareMs,
+    baselineIs: 'spawn true, same concurrency',
+  });
 
   // where the time of the run went: its own progress lines, and the runner's element times
   const entries = Object.values(
-    (JSON.parse(readFileSync(path.join(ws.dir, '.nx-slurm/ledger/local/exp.json'), 'utf8')) as { entries: Record<string, { start?: string; end?: string }> }).entries,
+    (
+      JSON.parse(readFileSync(path.join(ws.dir, '.nx-slurm/ledger/local/exp.json'), 'utf8')) as {
+        entries: Record<string, { start?: string; end?: string }>;
+      }
+    ).entries,
   );
   const starts = entries.map((e) => Date.parse(e.start ?? '')).filter(Number.isFinite);
   const ends = entries.map((e) => Date.parse(e.end ?? '')).filter(Number.isFinite);
@@ -409,15 +459,23 @@ async function part2(ws: Bench, versionMs: number): Promise<void> {
   log('part 2: the same command again (Nx cache hits), then --skip-nx-cache (ledger hits)');
   // plain Nx doing the same amount of bookkeeping: a 1000-target project of cached no-op tasks
   const targets: Record<string, object> = {};
-  for (let i = 0; i < SWEEP_SIZE; i++) targets[`t--${i}`] = { executor: 'nx:noop', cache: true, inputs: ['default'], outputs: [] };
-  targets.all = { executor: 'nx:noop', cache: false, dependsOn: Array.from({ length: SWEEP_SIZE }, (_, i) => ({ target: `t--${i}` })) };
+  for (let i = 0; i < SWEEP_SIZE; i++)
+    targets[`t--${i}`] = { executor: 'nx:noop', cache: true, inputs: ['default'], outputs: [] };
+  targets.all = {
+    executor: 'nx:noop',
+    cache: false,
+    dependsOn: Array.from({ length: SWEEP_SIZE }, (_, i) => ({ target: `t--${i}` })),
+  };
   writeJson(path.join(ws.dir, 'bench/noop/project.json'), { name: 'noop', targets });
   mustSucceed('nx run noop:all (fills the cache)', await ws.nx(['run', 'noop:all']));
   const noop = await medianOf('nx run noop:all', REPEAT, () => ws.nx(['run', 'noop:all']));
 
   const cached = await medianOf('nx run exp:slurm-array (cached)', REPEAT, () => ws.nx(['run', 'exp:slurm-array']));
-  const skip = await medianOf('nx run exp:slurm-array --skip-nx-cache', REPEAT, () => ws.nx(['run', 'exp:slurm-array', '--skip-nx-cache']));
-  if (submittedJobs(skip.last.text).length > 0) notes.push('WARNING: the --skip-nx-cache rerun submitted a job: the ledger did not answer');
+  const skip = await medianOf('nx run exp:slurm-array --skip-nx-cache', REPEAT, () =>
+    ws.nx(['run', 'exp:slurm-array', '--skip-nx-cache']),
+  );
+  if (submittedJobs(skip.last.text).length > 0)
+    notes.push('WARNING: the --skip-nx-cache rerun submitted a job: the ledger did not answer');
   const fromLedger = (skip.last.text.match(/completed in an earlier run, not resubmitted/g) ?? []).length;
 
   rows.push({
@@ -426,7 +484,12 @@ async function part2(ws: Bench, versionMs: number): Promise<void> {
     baseline: noop.ms,
     baselineIs: `nx run noop:all, ${SWEEP_SIZE} cached nx:noop (${cacheHits(noop.last.text)})`,
   });
-  rows.push({ what: '  same, against Nx startup', measured: cached.ms, baseline: versionMs, baselineIs: 'npx nx --version' });
+  rows.push({
+    what: '  same, against Nx startup',
+    measured: cached.ms,
+    baseline: versionMs,
+    baselineIs: 'npx nx --version',
+  });
   rows.push({
     what: `rerun --skip-nx-cache (${fromLedger} ledger hits)`,
     measured: skip.ms,
@@ -458,7 +521,9 @@ async function part2(ws: Bench, versionMs: number): Promise<void> {
 }
 
 async function part3(ws: Bench, lab: Record<string, string>, remoteRoot: string, versionMs: number): Promise<void> {
-  log(`part 3: ${CLUSTER_SWEEP_SIZE}-index sweep on the test cluster over SSH (${lab.NX_SLURM_LAB_USER}@${lab.NX_SLURM_LAB_HOST}:${lab.NX_SLURM_LAB_PORT})`);
+  log(
+    `part 3: ${CLUSTER_SWEEP_SIZE}-index sweep on the test cluster over SSH (${lab.NX_SLURM_LAB_USER}@${lab.NX_SLURM_LAB_HOST}:${lab.NX_SLURM_LAB_PORT})`,
+  );
   const connection = labConnection(lab);
   const jobs: string[] = [];
   // every job this part submitted is cancelled, and its remoteRoot removed, however it ends
@@ -541,7 +606,12 @@ async function part3(ws: Bench, lab: Record<string, string>, remoteRoot: string,
         `transport: ${describeFigures(figures)}`,
     );
     const batchStart = firstLine(run, /Running \d+ tasks with nx-slurm:array/)?.t ?? 0;
-    return { submittedMs: submitted.t, executorMs: submitted.t - batchStart, figures, jobCount: /\((\d+) index/.exec(submitted.text)?.[1] };
+    return {
+      submittedMs: submitted.t,
+      executorMs: submitted.t - batchStart,
+      figures,
+      jobCount: /\((\d+) index/.exec(submitted.text)?.[1],
+    };
   };
 
   const first = await launchAndCancel('first launch');
@@ -604,7 +674,12 @@ async function main(): Promise<void> {
     await part1(ws, version.ms);
     await part2(ws, version.ms);
     if (lab) await part3(ws, lab, remoteRoot, version.ms);
-    else notes.push(NO_CLUSTER ? 'part 3 skipped (--no-cluster)' : 'part 3 skipped: the test cluster is not started (bash e2e/cluster/start.sh, as root)');
+    else
+      notes.push(
+        NO_CLUSTER
+          ? 'part 3 skipped (--no-cluster)'
+          : 'part 3 skipped: the test cluster is not started (bash e2e/cluster/start.sh, as root)',
+      );
 
     const nxVersion = /Local: v(\S+)/.exec(version.last.text)?.[1] ?? '?';
     const machine = `${CPUS} x ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.type()} ${os.release()}, Node ${process.version}, nx ${nxVersion}`;

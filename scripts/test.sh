@@ -16,14 +16,14 @@ if ! bash e2e/cluster/install.sh || ! bash e2e/cluster/start.sh; then
 fi
 
 # ts-jest compiles each file alone (isolatedModules): the types of specs and sources are checked here.
-if ! npx tsc -p tsconfig.json --noEmit; then
-  echo "scripts/test.sh: the type check failed (npx tsc -p tsconfig.json --noEmit)" >&2
+if ! npm run --silent typecheck; then
+  echo "scripts/test.sh: the type check failed (npm run typecheck)" >&2
   typecheck_failed=1
 fi
 
 # --forceExit: a spec that leaks a handle must fail the run, not hang CI until its time limit.
 # NX_SLURM_TEST_TIMEOUT bounds the whole jest run (seconds).
-timeout --signal=TERM --kill-after=30 "${NX_SLURM_TEST_TIMEOUT:-3600}" \
+timeout --signal=TERM --kill-after=30 "${NX_SLURM_TEST_TIMEOUT:-720}" \
   npx jest --ci --forceExit --json --outputFile="$out/jest.json" "$@"
 jest_status=$?
 

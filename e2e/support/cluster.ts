@@ -86,7 +86,9 @@ export async function waitFor<T>(
     }
     const left = deadline - Date.now();
     if (left <= 0) {
-      const detail = lastError ? `; last error: ${lastError instanceof Error ? lastError.message : String(lastError)}` : '';
+      const detail = lastError
+        ? `; last error: ${lastError instanceof Error ? lastError.message : String(lastError)}`
+        : '';
       throw new Error(`Timed out after ${timeoutMs} ms (${attempts} checks) waiting for ${what}${detail}`);
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));

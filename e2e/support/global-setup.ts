@@ -27,7 +27,8 @@ export default async function globalSetup(): Promise<void> {
     );
   }
   const ping = spawnSync('scontrol', ['ping'], { encoding: 'utf8' });
-  if (!/is UP/.test(ping.stdout)) throw new Error(`the test cluster's slurmctld does not answer: ${ping.stdout}${ping.stderr}`);
+  if (!/is UP/.test(ping.stdout))
+    throw new Error(`the test cluster's slurmctld does not answer: ${ping.stdout}${ping.stderr}`);
   log(`cluster up (${((Date.now() - started) / 1000).toFixed(1)} s): ${ping.stdout.trim()}`);
 
   // A build failure must not stop the specs that do not need the plugin (cluster, transport):
@@ -39,6 +40,8 @@ export default async function globalSetup(): Promise<void> {
     log(`plugin packed (${((Date.now() - started) / 1000).toFixed(1)} s): ${process.env[TARBALL_ENV]}`);
   } catch (error) {
     process.env[PACK_ERROR_ENV] = (error as Error).message;
-    log(`WARNING: ${(error as Error).message.split('\n')[0]} (specs that install the plugin will fail with the full output)`);
+    log(
+      `WARNING: ${(error as Error).message.split('\n')[0]} (specs that install the plugin will fail with the full output)`,
+    );
   }
 }

@@ -26,27 +26,49 @@ export function labProfile(overrides: Record<string, unknown> = {}) {
 export async function writeFiles(dir: string, files: Record<string, string | object>): Promise<void> {
   for (const [file, content] of Object.entries(files)) {
     await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
-    await writeFile(path.join(dir, file), typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`);
+    await writeFile(
+      path.join(dir, file),
+      typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`,
+    );
   }
 }
 
 /** A workspace whose nx.json registers nx-slurm with the lab cluster as default (and any other profiles). */
-export async function sweepWorkspace(name: string, files: Record<string, string | object>, clusters: Record<string, object> = {}): Promise<Workspace> {
+export async function sweepWorkspace(
+  name: string,
+  files: Record<string, string | object>,
+  clusters: Record<string, object> = {},
+): Promise<Workspace> {
   const workspace = await createWorkspace(name);
   await writeFiles(workspace.dir, {
-    'nx.json': { analytics: false, plugins: [{ plugin: 'nx-slurm', options: { defaultCluster: 'lab', clusters: { lab: labProfile(), ...clusters } } }] },
+    'nx.json': {
+      analytics: false,
+      plugins: [
+        { plugin: 'nx-slurm', options: { defaultCluster: 'lab', clusters: { lab: labProfile(), ...clusters } } },
+      ],
+    },
     ...files,
   });
   return workspace;
 }
 
 /** A library project with one Python module. */
-export function pythonLibrary(root: string, name: string, module: string, source: string): Record<string, string | object> {
+export function pythonLibrary(
+  root: string,
+  name: string,
+  module: string,
+  source: string,
+): Record<string, string | object> {
   return { [`${root}/project.json`]: { name, projectType: 'library' }, [`${root}/${module}.py`]: source };
 }
 
 /** An experiment project: project.json, slurm.json and its program files. */
-export function experiment(root: string, name: string, slurm: object, program: Record<string, string>): Record<string, string | object> {
+export function experiment(
+  root: string,
+  name: string,
+  slurm: object,
+  program: Record<string, string>,
+): Record<string, string | object> {
   return {
     [`${root}/project.json`]: { name, projectType: 'application' },
     [`${root}/slurm.json`]: slurm,
@@ -60,7 +82,9 @@ export function submittedJobs(output: string): string[] {
 }
 
 /** What the launcher reported sending: `nx-slurm: lab: 1 connection(s), 5 command(s), 1234 bytes sent`. */
-export function transportFigures(output: string): { connections: number; commands: number; bytesSent: number } | undefined {
+export function transportFigures(
+  output: string,
+): { connections: number; commands: number; bytesSent: number } | undefined {
   const match = /nx-slurm: lab: (\d+) connection\(s\), (\d+) command\(s\), (\d+) bytes sent/.exec(output);
   return match ? { connections: Number(match[1]), commands: Number(match[2]), bytesSent: Number(match[3]) } : undefined;
 }
@@ -96,7 +120,9 @@ export async function sshLogins(): Promise<number> {
 
 /** A file under the lab user's home, read as root on this machine (the cluster's shared filesystem). */
 export function remoteHome(): string {
-  return execFileSync('bash', ['-c', `getent passwd ${readLabEnv().NX_SLURM_LAB_USER} | cut -d: -f6`], { encoding: 'utf8' }).trim();
+  return execFileSync('bash', ['-c', `getent passwd ${readLabEnv().NX_SLURM_LAB_USER} | cut -d: -f6`], {
+    encoding: 'utf8',
+  }).trim();
 }
 
 export const output = (r: RunResult) => `${r.stdout}\n${r.stderr}`;

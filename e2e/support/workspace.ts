@@ -48,7 +48,11 @@ export async function buildAndPack(): Promise<string> {
   const build = await run('npm', ['run', 'build'], { cwd: REPO_ROOT });
   if (build.code !== 0) {
     const output = `${build.stdout}\n${build.stderr}`;
-    const firstError = output.split('\n').find((line) => /error/i.test(line))?.trim() ?? '';
+    const firstError =
+      output
+        .split('\n')
+        .find((line) => /error/i.test(line))
+        ?.trim() ?? '';
     throw new Error(
       `packPlugin: "npm run build" failed (exit ${build.code}) in ${REPO_ROOT}, so the plugin cannot be packed ` +
         `and no e2e workspace can install it: ${firstError}\nFix the build first (npm run build). Its output ends with:\n` +
@@ -58,7 +62,9 @@ export async function buildAndPack(): Promise<string> {
   const destination = await mkdtemp(path.join(os.tmpdir(), 'nx-slurm-pack-'));
   const pack = await run('npm', ['pack', '--json', '--pack-destination', destination], { cwd: REPO_ROOT });
   if (pack.code !== 0) {
-    throw new Error(`packPlugin: "npm pack" failed (exit ${pack.code}) in ${REPO_ROOT}:\n${tail(pack.stderr || pack.stdout)}`);
+    throw new Error(
+      `packPlugin: "npm pack" failed (exit ${pack.code}) in ${REPO_ROOT}:\n${tail(pack.stderr || pack.stdout)}`,
+    );
   }
   const [{ filename }] = JSON.parse(pack.stdout) as { filename: string }[];
   return path.join(destination, filename);
@@ -88,10 +94,19 @@ export interface Workspace {
 }
 
 /** Nx without daemon, cloud, TUI or prompts: output a test can read. */
-export const NX_ENV = { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1' };
+export const NX_ENV = {
+  NX_DAEMON: 'false',
+  NX_NO_CLOUD: 'true',
+  NX_TUI: 'false',
+  CI: 'true',
+  FORCE_COLOR: '0',
+  NO_COLOR: '1',
+};
 
 async function repoNxVersion(): Promise<string> {
-  const manifest = JSON.parse(await readFile(path.join(REPO_ROOT, 'node_modules/nx/package.json'), 'utf8')) as { version: string };
+  const manifest = JSON.parse(await readFile(path.join(REPO_ROOT, 'node_modules/nx/package.json'), 'utf8')) as {
+    version: string;
+  };
   return manifest.version;
 }
 
@@ -102,15 +117,28 @@ async function repoNxVersion(): Promise<string> {
 export async function createWorkspace(name: string, options: { nxVersion?: string } = {}): Promise<Workspace> {
   const tarball = await packPlugin();
   const dir = await mkdtemp(path.join(os.tmpdir(), `nx-slurm-e2e-${name.replace(/[^A-Za-z0-9_-]/g, '-')}-`));
-  await writeFile(path.join(dir, 'package.json'), `${JSON.stringify({ name, version: '0.0.0', private: true }, null, 2)}\n`);
+  await writeFile(
+    path.join(dir, 'package.json'),
+    `${JSON.stringify({ name, version: '0.0.0', private: true }, null, 2)}\n`,
+  );
   await writeFile(path.join(dir, 'nx.json'), `${JSON.stringify({ analytics: false }, null, 2)}\n`);
   const install = await run(
     'npm',
-    ['install', '--save-dev', '--prefer-offline', '--no-audit', '--no-fund', tarball, `nx@${options.nxVersion ?? (await repoNxVersion())}`],
+    [
+      'install',
+      '--save-dev',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      tarball,
+      `nx@${options.nxVersion ?? (await repoNxVersion())}`,
+    ],
     { cwd: dir },
   );
   if (install.code !== 0) {
-    throw new Error(`createWorkspace(${name}): npm install failed (exit ${install.code}) in ${dir}:\n${tail(install.stderr || install.stdout)}`);
+    throw new Error(
+      `createWorkspace(${name}): npm install failed (exit ${install.code}) in ${dir}:\n${tail(install.stderr || install.stdout)}`,
+    );
   }
   const runHere = (command: string, args: string[], options: RunOptions = {}) =>
     run(command, args, { ...options, cwd: options.cwd ?? dir, env: { ...NX_ENV, ...options.env } });

@@ -50,7 +50,7 @@ describe('parseGitignore + isIgnoredByGitignore', () => {
     expect(ignored(path, isDirectory)).toBe(expected);
   });
 
-  it("scopes a nested .gitignore to its folder; later (deeper) rules win", () => {
+  it('scopes a nested .gitignore to its folder; later (deeper) rules win', () => {
     const rules = [...parseGitignore('*.log\n', ''), ...parseGitignore('!important.log\n/local.txt\n', 'sub')];
     expect(isIgnoredByGitignore(rules, 'sub/important.log', false)).toBe(false);
     expect(isIgnoredByGitignore(rules, 'important.log', false)).toBe(true);

@@ -30,7 +30,13 @@ export function parseGitignore(text: string, base: string, rootPrefix = ''): Ign
     const anchored = line.includes('/');
     const pattern = line.replace(/^\//, '');
     const source = globToRegExpSource(pattern);
-    rules.push({ base, rootPrefix, regExp: new RegExp(`^${anchored ? '' : '(?:.*/)?'}${source}$`), negated, directoryOnly });
+    rules.push({
+      base,
+      rootPrefix,
+      regExp: new RegExp(`^${anchored ? '' : '(?:.*/)?'}${source}$`),
+      negated,
+      directoryOnly,
+    });
   }
   return rules;
 }
@@ -40,7 +46,8 @@ export function isIgnoredByGitignore(rules: readonly IgnoreRule[], path: string,
   let ignored = false;
   for (const rule of rules) {
     if (rule.directoryOnly && !isDirectory) continue;
-    const relative = rule.base === '' ? path : path.startsWith(`${rule.base}/`) ? path.slice(rule.base.length + 1) : undefined;
+    const relative =
+      rule.base === '' ? path : path.startsWith(`${rule.base}/`) ? path.slice(rule.base.length + 1) : undefined;
     if (relative !== undefined && rule.regExp.test(rule.rootPrefix + relative)) ignored = !rule.negated;
   }
   return ignored;
@@ -60,6 +67,5 @@ export function compileExcludes(patterns: readonly string[]): (path: string, isD
     return new RegExp(`^${anchored ? '' : '(?:.*/)?'}${source}$`);
   });
   // A folder is tested with a trailing `/` too, so `data/**` (anything inside) skips `data`.
-  return (path, isDirectory) =>
-    regExps.some((regExp) => regExp.test(path) || (isDirectory && regExp.test(`${path}/`)));
+  return (path, isDirectory) => regExps.some((regExp) => regExp.test(path) || (isDirectory && regExp.test(`${path}/`)));
 }

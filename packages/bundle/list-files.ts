@@ -62,7 +62,7 @@ export async function listBundleFiles(root: string, options: ListOptions = {}): 
 /** Rules of the .gitignore files between the repository's top (the folder with `.git`) and root. */
 async function rulesAbove(realRoot: string): Promise<IgnoreRule[]> {
   const folders: string[] = [];
-  for (let folder = realRoot; !(await exists(join(folder, '.git'))); ) {
+  for (let folder = realRoot; !(await exists(join(folder, '.git')));) {
     const parent = dirname(folder);
     if (parent === folder) return []; // not in a git repository
     folder = parent;

@@ -66,8 +66,20 @@ describe('createTarball', () => {
     const archive = join(sandbox, 'bundle.tar.gz');
     writeFileSync(archive, (await createTarball(root, files)).data);
 
-    const listing = execFileSync('tar', ['--numeric-owner', '--utc', '-tzvf', archive], { env: { ...process.env, TZ: 'UTC' } }).toString();
-    expect(listing.trim().split('\n').map((line) => line.split(/\s+/).filter((_, i) => i !== 2 && i !== 3 && i !== 4).join(' '))).toEqual([
+    const listing = execFileSync('tar', ['--numeric-owner', '--utc', '-tzvf', archive], {
+      env: { ...process.env, TZ: 'UTC' },
+    }).toString();
+    expect(
+      listing
+        .trim()
+        .split('\n')
+        .map((line) =>
+          line
+            .split(/\s+/)
+            .filter((_, i) => i !== 2 && i !== 3 && i !== 4)
+            .join(' '),
+        ),
+    ).toEqual([
       '-rw-r--r-- 0/0 pkg/__init__.py',
       '-rw-r--r-- 0/0 pkg/model.py',
       '-rwxr-xr-x 0/0 run.sh',
@@ -125,10 +137,24 @@ describe('createTarballFromEntries', () => {
 
     const listing = execFileSync('tar', ['-tzvf', archive]).toString().trim().split('\n');
     expect(listing.map((line) => line.split(/\s+/).slice(5).join(' '))).toEqual([
-      longPath, 'args/0', 'exit/', 'job.sbatch', 'logs/', 'meta.json', 'out/0/', 'ünï/ø.txt',
+      longPath,
+      'args/0',
+      'exit/',
+      'job.sbatch',
+      'logs/',
+      'meta.json',
+      'out/0/',
+      'ünï/ø.txt',
     ]);
     expect(listing.map((line) => line.split(/\s+/)[0])).toEqual([
-      '-rw-r--r--', '-rw-r--r--', 'drwxr-xr-x', '-rwxr-xr-x', 'drwxr-xr-x', '-rw-r--r--', 'drwxr-xr-x', '-rw-r--r--',
+      '-rw-r--r--',
+      '-rw-r--r--',
+      'drwxr-xr-x',
+      '-rwxr-xr-x',
+      'drwxr-xr-x',
+      '-rw-r--r--',
+      'drwxr-xr-x',
+      '-rw-r--r--',
     ]);
 
     const out = join(sandbox, 'out');
@@ -137,7 +163,12 @@ describe('createTarballFromEntries', () => {
     expect(readFileSync(join(out, 'args/0'))).toEqual(Buffer.from('python\0train.py\0'));
     expect(readFileSync(join(out, longPath), 'utf8')).toBe('long');
     expect(readFileSync(join(out, 'ünï/ø.txt'), 'utf8')).toBe('u');
-    expect(execFileSync('find', [join(out, 'out/0'), join(out, 'logs'), '-type', 'd']).toString().trim().split('\n')).toHaveLength(2);
+    expect(
+      execFileSync('find', [join(out, 'out/0'), join(out, 'logs'), '-type', 'd'])
+        .toString()
+        .trim()
+        .split('\n'),
+    ).toHaveLength(2);
   });
 
   it('is reproducible whatever the order entries and folders are given in', async () => {

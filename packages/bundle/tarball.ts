@@ -54,7 +54,8 @@ export async function createTarballFromEntries(entries: TarEntry[], dirs: string
     seen.add(path);
   }
   // A folder sorts as `name/`, so it comes before what it holds.
-  const archivePath = (item: { path: string; isDirectory: boolean }) => (item.isDirectory ? `${item.path}/` : item.path);
+  const archivePath = (item: { path: string; isDirectory: boolean }) =>
+    item.isDirectory ? `${item.path}/` : item.path;
   items.sort((a, b) => compare(archivePath(a), archivePath(b)));
 
   const blocks: Buffer[] = [];
@@ -87,7 +88,11 @@ export async function createTarballFromEntries(entries: TarEntry[], dirs: string
 /** Relative, normalised, inside the archive: no `/` prefix, no `.` or `..` or empty segment. */
 function checkEntryPath(path: string): string {
   const segments = path.split('/');
-  if (path === '' || path.includes('\0') || segments.some((segment) => segment === '' || segment === '.' || segment === '..')) {
+  if (
+    path === '' ||
+    path.includes('\0') ||
+    segments.some((segment) => segment === '' || segment === '.' || segment === '..')
+  ) {
     throw new Error(`"${path}" cannot go in a tarball: paths must be relative, without "." or ".." or empty segments.`);
   }
   return path;
@@ -96,4 +101,3 @@ function checkEntryPath(path: string): string {
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-

@@ -61,7 +61,11 @@ describe('parsePluginOptions', () => {
 
   it('reserves the name local', () => {
     const error = errorOf({ clusters: { local: { transport: 'local' } } });
-    expect(error).toMatchObject({ path: 'clusters.local', expected: 'a name other than "local"', found: 'the key "local"' });
+    expect(error).toMatchObject({
+      path: 'clusters.local',
+      expected: 'a name other than "local"',
+      found: 'the key "local"',
+    });
     expect(error.message).toContain('"local" is built in');
   });
 
@@ -82,15 +86,22 @@ describe('parsePluginOptions', () => {
     ['port', 70000, '65535 or less'],
     ['maxArraySize', 0, '1 or more'],
   ])('validates %s', (field, value, expected) => {
-    expect(errorOf({ clusters: { a: { host: 'h', [field]: value } } })).toMatchObject({ path: `clusters.a.${field}`, expected });
+    expect(errorOf({ clusters: { a: { host: 'h', [field]: value } } })).toMatchObject({
+      path: `clusters.a.${field}`,
+      expected,
+    });
   });
 
   it('suggests the intended profile key', () => {
-    expect(errorOf({ clusters: { a: { host: 'h', identityfile: 'x' } } }).message).toContain('did you mean "identityFile"?');
+    expect(errorOf({ clusters: { a: { host: 'h', identityfile: 'x' } } }).message).toContain(
+      'did you mean "identityFile"?',
+    );
   });
 
   it('validates profile resources like a sweep does', () => {
-    expect(errorOf({ clusters: { a: { host: 'h', resources: { mem: '1GB' } } } }).path).toBe('clusters.a.resources.mem');
+    expect(errorOf({ clusters: { a: { host: 'h', resources: { mem: '1GB' } } } }).path).toBe(
+      'clusters.a.resources.mem',
+    );
   });
 
   it('rejects cluster names that are awkward on a command line', () => {

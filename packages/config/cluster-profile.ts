@@ -16,7 +16,11 @@ export const clusterProfileSchema = z
       .min(1)
       .optional()
       .describe('Login node to reach over SSH: a host name, address, or a Host alias of ~/.ssh/config.'),
-    user: z.string().min(1).optional().describe('SSH user. Default: User from ~/.ssh/config, else your local user name.'),
+    user: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('SSH user. Default: User from ~/.ssh/config, else your local user name.'),
     port: z.int().min(1).max(65535).optional().describe('SSH port. Default: Port from ~/.ssh/config, else 22.'),
     identityFile: z
       .string()
@@ -28,22 +32,37 @@ export const clusterProfileSchema = z
       .min(1)
       .optional()
       .describe('known_hosts file the host key is verified against ("~" allowed). Default: ~/.ssh/known_hosts.'),
-    proxyJump: z.string().min(1).optional().describe('Jump host to connect through, as ssh -J. Default: ProxyJump from ~/.ssh/config.'),
+    proxyJump: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Jump host to connect through, as ssh -J. Default: ProxyJump from ~/.ssh/config.'),
     remoteRoot: z
       .string()
       .min(1)
       .default(DEFAULT_REMOTE_ROOT)
-      .describe('Folder on the cluster holding bundles/ and runs/. Relative paths start from the home folder (ssh) or the workspace root (transport local).'),
-    resources: resourcesSchema.optional().describe('Default Slurm resources; a sweep\'s own resources override them field by field.'),
-    setup: z.array(z.string()).optional().describe('Shell lines run before every index on this cluster, e.g. ["module load python/3.11"].'),
+      .describe(
+        'Folder on the cluster holding bundles/ and runs/. Relative paths start from the home folder (ssh) or the workspace root (transport local).',
+      ),
+    resources: resourcesSchema
+      .optional()
+      .describe("Default Slurm resources; a sweep's own resources override them field by field."),
+    setup: z
+      .array(z.string())
+      .optional()
+      .describe('Shell lines run before every index on this cluster, e.g. ["module load python/3.11"].'),
     transport: z
       .enum(['ssh', 'local'])
       .optional()
-      .describe('"ssh" (default) reaches the login node over SSH; "local" runs sbatch and sacct directly, for use on a login node.'),
+      .describe(
+        '"ssh" (default) reaches the login node over SSH; "local" runs sbatch and sacct directly, for use on a login node.',
+      ),
     strictHostKeyChecking: z
       .enum(['yes', 'accept-new'])
       .optional()
-      .describe('"yes" (default) stops on an unknown or changed host key; "accept-new" trusts a host seen for the first time.'),
+      .describe(
+        '"yes" (default) stops on an unknown or changed host key; "accept-new" trusts a host seen for the first time.',
+      ),
     maxArraySize: z
       .int()
       .min(1)
@@ -52,7 +71,9 @@ export const clusterProfileSchema = z
     scheduler: z
       .enum(['slurm', 'local'])
       .optional()
-      .describe('"slurm" (default) submits job arrays; "local" runs the indices as child processes on the target machine.'),
+      .describe(
+        '"slurm" (default) submits job arrays; "local" runs the indices as child processes on the target machine.',
+      ),
   })
   .superRefine((profile, context) => {
     if (profile.transport !== 'local' && profile.host === undefined) {

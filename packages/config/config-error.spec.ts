@@ -2,9 +2,20 @@ import { ConfigError, describeFound, formatPath } from './config-error';
 
 describe('ConfigError', () => {
   it('formats one issue as file: path: expected, found', () => {
-    const error = new ConfigError({ file: 'slurm.json', path: 'libraries[0]', expected: 'a workspace folder', found: '"x"' });
+    const error = new ConfigError({
+      file: 'slurm.json',
+      path: 'libraries[0]',
+      expected: 'a workspace folder',
+      found: '"x"',
+    });
     expect(error.message).toBe('slurm.json: libraries[0]: expected a workspace folder, found "x"');
-    expect(error).toMatchObject({ name: 'ConfigError', file: 'slurm.json', path: 'libraries[0]', expected: 'a workspace folder', found: '"x"' });
+    expect(error).toMatchObject({
+      name: 'ConfigError',
+      file: 'slurm.json',
+      path: 'libraries[0]',
+      expected: 'a workspace folder',
+      found: '"x"',
+    });
     expect(error).toBeInstanceOf(Error);
   });
 
@@ -14,11 +25,19 @@ describe('ConfigError', () => {
   });
 
   it('leaves the path out for the whole document', () => {
-    expect(new ConfigError({ file: 'f', path: '', expected: 'an object', found: '[]' }).message).toBe('f: expected an object, found []');
+    expect(new ConfigError({ file: 'f', path: '', expected: 'an object', found: '[]' }).message).toBe(
+      'f: expected an object, found []',
+    );
   });
 
   it('puts a text location after the file name', () => {
-    const error = new ConfigError({ file: 'f', path: '', expected: 'a value', found: '"]"', location: { line: 3, column: 14 } });
+    const error = new ConfigError({
+      file: 'f',
+      path: '',
+      expected: 'a value',
+      found: '"]"',
+      location: { line: 3, column: 14 },
+    });
     expect(error.message).toBe('f:3:14: expected a value, found "]"');
   });
 

@@ -15,7 +15,8 @@ export interface ConfigIssue {
 }
 
 /** One issue, or several of the same file (each becomes a line of the message). */
-export type ConfigErrorDetails = ({ file: string } & ConfigIssue) | { file: string; issues: [ConfigIssue, ...ConfigIssue[]] };
+export type ConfigErrorDetails =
+  ({ file: string } & ConfigIssue) | { file: string; issues: [ConfigIssue, ...ConfigIssue[]] };
 
 /** A configuration the user must fix: names the file, the field, what was expected and found. */
 export class ConfigError extends Error {
@@ -79,7 +80,9 @@ function toConfigIssues(issue: ZodIssue, base: PropertyKey[], schema: z.ZodType,
       // Branches whose type matched the value explain the real problem; report the first of them.
       const matched = issue.errors.find((branch) => !branch.every(isTypeMismatchAtRoot));
       if (matched) return matched.flatMap((branchIssue) => toConfigIssues(branchIssue, path, schema, input));
-      const types = issue.errors.flatMap((branch) => branch.map((branchIssue) => (branchIssue as z.core.$ZodIssueInvalidType).expected));
+      const types = issue.errors.flatMap((branch) =>
+        branch.map((branchIssue) => (branchIssue as z.core.$ZodIssueInvalidType).expected),
+      );
       return [{ path: formatPath(path), expected: typeList(types), found }];
     }
     case 'unrecognized_keys': {
@@ -96,7 +99,14 @@ function toConfigIssues(issue: ZodIssue, base: PropertyKey[], schema: z.ZodType,
     }
     case 'invalid_key': {
       const [reason] = issue.issues;
-      return [{ path: formatPath(path), expected: expectation(reason), found: `the key ${JSON.stringify(String(path.at(-1)))}`, ...hintOf(reason) }];
+      return [
+        {
+          path: formatPath(path),
+          expected: expectation(reason),
+          found: `the key ${JSON.stringify(String(path.at(-1)))}`,
+          ...hintOf(reason),
+        },
+      ];
     }
     default:
       return [{ path: formatPath(path), expected: expectation(issue), found, ...hintOf(issue) }];
@@ -126,7 +136,8 @@ function expectation(issue: ZodIssue): string {
 function sizePhrase(origin: string, bound: 'at least' | 'at most', limit: number, message: string): string {
   // A message set in the schema (`.min(1, 'a non-empty command')`) says it better than we can.
   if (!/^Too (small|big)/.test(message)) return message;
-  if (origin === 'string') return limit === 1 && bound === 'at least' ? 'a non-empty string' : `${bound} ${limit} characters`;
+  if (origin === 'string')
+    return limit === 1 && bound === 'at least' ? 'a non-empty string' : `${bound} ${limit} characters`;
   if (origin === 'array') return limit === 1 && bound === 'at least' ? 'a non-empty list' : `${bound} ${limit} items`;
   return bound === 'at least' ? `${limit} or more` : `${limit} or less`;
 }

@@ -75,7 +75,9 @@ describe('mergeConnection', () => {
     ['yes', 'yes'],
     ['ask', 'yes'],
   ])('maps StrictHostKeyChecking %s to %s', (sshValue, policy) => {
-    expect(mergeConnection(profile, { ...noSsh, strictHostKeyChecking: sshValue }, defaults).strictHostKeyChecking).toBe(policy);
+    expect(
+      mergeConnection(profile, { ...noSsh, strictHostKeyChecking: sshValue }, defaults).strictHostKeyChecking,
+    ).toBe(policy);
   });
 
   it('expands a bare ~ and tolerates a trailing slash on the home folder', () => {
@@ -87,10 +89,14 @@ describe('mergeConnection', () => {
   });
 
   it('leaves ~user and relative paths alone', () => {
-    expect(mergeConnection({ ...profile, identityFile: '~bob/key' }, noSsh, defaults).identityFiles).toEqual(['~bob/key']);
+    expect(mergeConnection({ ...profile, identityFile: '~bob/key' }, noSsh, defaults).identityFiles).toEqual([
+      '~bob/key',
+    ]);
   });
 
   it('needs a host', () => {
-    expect(() => mergeConnection({ remoteRoot: '~', transport: 'local' }, noSsh, defaults)).toThrow('needs a profile with a host');
+    expect(() => mergeConnection({ remoteRoot: '~', transport: 'local' }, noSsh, defaults)).toThrow(
+      'needs a profile with a host',
+    );
   });
 });

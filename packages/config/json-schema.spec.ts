@@ -47,7 +47,9 @@ describe('sweepJsonSchema', () => {
   it('describes every property, nested ones included', () => {
     const properties = propertiesOf(schema);
     expect(properties.length).toBeGreaterThan(20);
-    expect(properties.filter(([, property]) => typeof property.description !== 'string').map(([path]) => path)).toEqual([]);
+    expect(properties.filter(([, property]) => typeof property.description !== 'string').map(([path]) => path)).toEqual(
+      [],
+    );
   });
 
   it('keeps retries optional with its default', () => {
@@ -74,12 +76,22 @@ describe('arrayExecutorJsonSchema', () => {
   const schema = arrayExecutorJsonSchema() as JsonSchema;
 
   it('has the shape Nx reads', () => {
-    expect(schema).toMatchObject({ version: 2, title: expect.any(String), description: expect.any(String), type: 'object' });
+    expect(schema).toMatchObject({
+      version: 2,
+      title: expect.any(String),
+      description: expect.any(String),
+      type: 'object',
+    });
     expect(schema).not.toHaveProperty('$schema');
   });
 
   it('adds the runtime flags to the sweep fields', () => {
-    expect(Object.keys(schema.properties ?? {})).toEqual([...Object.keys(sweepJsonSchema().properties as object), 'force', 'dryRun', 'index']);
+    expect(Object.keys(schema.properties ?? {})).toEqual([
+      ...Object.keys(sweepJsonSchema().properties as object),
+      'force',
+      'dryRun',
+      'index',
+    ]);
     expect(schema.properties?.force).toMatchObject({ type: 'boolean', description: expect.any(String) });
   });
 

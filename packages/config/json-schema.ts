@@ -14,11 +14,20 @@ export function sweepJsonSchema(): Record<string, unknown> {
  * is required there: a target without `command` takes its sweep from the project's slurm.json.
  */
 export function arrayExecutorJsonSchema(): Record<string, unknown> {
-  const { $schema: _dialect, required: _required, ...schema } = z.toJSONSchema(arrayExecutorOptionsSchema, { io: 'input' });
+  const {
+    $schema: _dialect,
+    required: _required,
+    ...schema
+  } = z.toJSONSchema(arrayExecutorOptionsSchema, { io: 'input' });
   return { version: 2, title: 'nx-slurm array executor', ...schema };
 }
 
-type JsonSchemaNode = { type?: string; description?: string; properties?: Record<string, JsonSchemaNode>; items?: JsonSchemaNode };
+type JsonSchemaNode = {
+  type?: string;
+  description?: string;
+  properties?: Record<string, JsonSchemaNode>;
+  items?: JsonSchemaNode;
+};
 
 /**
  * The README's slurm.json reference, rendered from the same schema: one row per field (nested
@@ -27,7 +36,8 @@ type JsonSchemaNode = { type?: string; description?: string; properties?: Record
 export function sweepReferenceMarkdown(): string {
   const schema = sweepJsonSchema() as JsonSchemaNode;
   const rows: string[] = [];
-  const typeOf = (node: JsonSchemaNode) => (node.type === 'array' && node.items?.type ? `${node.items.type}[]` : node.type ?? 'string | object');
+  const typeOf = (node: JsonSchemaNode) =>
+    node.type === 'array' && node.items?.type ? `${node.items.type}[]` : (node.type ?? 'string | object');
   const visit = (properties: Record<string, JsonSchemaNode>, prefix: string) => {
     for (const [name, node] of Object.entries(properties)) {
       if (name === '$schema') continue;

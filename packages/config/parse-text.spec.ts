@@ -14,7 +14,10 @@ function messageOf(text: string): string {
 
 describe('parseSweepConfigText', () => {
   it('parses and validates a valid document', () => {
-    expect(parseSweepConfigText('{ "command": "python a.py" }', 'slurm.json')).toEqual({ command: 'python a.py', retries: 0 });
+    expect(parseSweepConfigText('{ "command": "python a.py" }', 'slurm.json')).toEqual({
+      command: 'python a.py',
+      retries: 0,
+    });
   });
 
   it('accepts a byte order mark', () => {

@@ -1,7 +1,12 @@
 import type { z } from 'zod';
 import { configErrorFromZod, ConfigError } from './config-error';
 import { findJsonSyntaxError } from './json-syntax';
-import { arrayExecutorOptionsSchema, sweepConfigSchema, type ArrayExecutorOptions, type SweepConfig } from './sweep-config';
+import {
+  arrayExecutorOptionsSchema,
+  sweepConfigSchema,
+  type ArrayExecutorOptions,
+  type SweepConfig,
+} from './sweep-config';
 import { pluginOptionsSchema, type PluginOptions } from './cluster-profile';
 
 export function parseSweepConfig(value: unknown, file: string): SweepConfig {

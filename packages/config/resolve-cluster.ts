@@ -53,5 +53,11 @@ function unknownCluster(name: string, configured: string[], file: string, path: 
   const hint = suggestion
     ? `did you mean "${suggestion}"?`
     : `add it with: nx g nx-slurm:cluster ${name} --host <login-node>`;
-  return new ConfigError({ file, path, expected: `a known cluster (${known.join(', ')})`, found: JSON.stringify(name), hint });
+  return new ConfigError({
+    file,
+    path,
+    expected: `a known cluster (${known.join(', ')})`,
+    found: JSON.stringify(name),
+    hint,
+  });
 }

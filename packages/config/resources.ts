@@ -7,8 +7,7 @@ const MEMORY_PATTERN = /^\d+[KMGTkmgt]?$/;
 /** Values written into `#SBATCH` lines: whitespace would split or end the line. */
 const SINGLE_TOKEN = /^\S+$/;
 
-const slurmName = (what: string) =>
-  z.string().regex(SINGLE_TOKEN, `a ${what} name without spaces`);
+const slurmName = (what: string) => z.string().regex(SINGLE_TOKEN, `a ${what} name without spaces`);
 
 export const resourcesSchema = z
   .strictObject({
@@ -31,9 +30,7 @@ export const resourcesSchema = z
     qos: slurmName('QOS').optional().describe('Quality of service (sbatch --qos).'),
     extra: z
       .array(
-        z
-          .string()
-          .regex(/^--[A-Za-z][^\r\n]*$/, 'an sbatch flag starting with "--" on one line, like "--exclusive"'),
+        z.string().regex(/^--[A-Za-z][^\r\n]*$/, 'an sbatch flag starting with "--" on one line, like "--exclusive"'),
       )
       .optional()
       .describe('Further sbatch flags written verbatim as #SBATCH lines, e.g. ["--exclusive", "--constraint=a100"].'),

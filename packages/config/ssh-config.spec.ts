@@ -84,7 +84,9 @@ Host *
   });
 
   it('ignores comments, blank lines, Include and unknown keywords', () => {
-    const lookup = parseSshConfig('# comment\n\nInclude ~/.ssh/config.d/*\nHost a\n  # User no\n  ForwardAgent yes\n  User yes\n');
+    const lookup = parseSshConfig(
+      '# comment\n\nInclude ~/.ssh/config.d/*\nHost a\n  # User no\n  ForwardAgent yes\n  User yes\n',
+    );
     expect(lookup('a')).toEqual({ user: 'yes', identityFiles: [] });
   });
 

@@ -64,10 +64,13 @@ describe('parseSweepConfig', () => {
 
   it('reports file, path, expected and found in one line', () => {
     const error = errorOf({ ...minimal, matrix: { learning_rate: [0.1, 0.2, null] } });
-    expect(error.message).toBe(
-      `${FILE}: matrix.learning_rate[2]: expected a number, string or boolean, found null`,
-    );
-    expect(error).toMatchObject({ file: FILE, path: 'matrix.learning_rate[2]', expected: 'a number, string or boolean', found: 'null' });
+    expect(error.message).toBe(`${FILE}: matrix.learning_rate[2]: expected a number, string or boolean, found null`);
+    expect(error).toMatchObject({
+      file: FILE,
+      path: 'matrix.learning_rate[2]',
+      expected: 'a number, string or boolean',
+      found: 'null',
+    });
   });
 
   it('reports every issue, one line each', () => {
@@ -97,7 +100,9 @@ describe('parseSweepConfig', () => {
     const error = errorOf({ ...minimal, maxConcurent: 2 });
     expect(error.path).toBe('maxConcurent');
     expect(error.found).toBe('an unknown key');
-    expect(error.message).toMatch(/expected one of the keys \$schema, cluster, .*, exclude, found an unknown key; did you mean "maxConcurrent"\?$/);
+    expect(error.message).toMatch(
+      /expected one of the keys \$schema, cluster, .*, exclude, found an unknown key; did you mean "maxConcurrent"\?$/,
+    );
   });
 
   it('suggests nothing for an unknown key unlike any other', () => {
@@ -128,7 +133,9 @@ describe('parseSweepConfig', () => {
   });
 
   it('rejects an empty matrix value list', () => {
-    expect(errorOf({ ...minimal, matrix: { lr: [] } }).message).toBe(`${FILE}: matrix.lr: expected a non-empty list, found []`);
+    expect(errorOf({ ...minimal, matrix: { lr: [] } }).message).toBe(
+      `${FILE}: matrix.lr: expected a non-empty list, found []`,
+    );
   });
 
   it('rejects exclude keys the matrix does not have, suggesting the closest', () => {
@@ -196,7 +203,10 @@ describe('resources', () => {
   });
 
   it.each(['2h', '1:2:3:4', '-1', '1-', 'a', '01:001', '1 day', ''])('rejects time %j', (time) => {
-    expect(errorOf({ ...minimal, resources: { time } })).toMatchObject({ path: 'resources.time', found: JSON.stringify(time) });
+    expect(errorOf({ ...minimal, resources: { time } })).toMatchObject({
+      path: 'resources.time',
+      found: JSON.stringify(time),
+    });
   });
 
   it.each(['16G', '500M', '1024', '2T', '512K', '16g'])('accepts mem %j', (mem) => {
@@ -204,7 +214,9 @@ describe('resources', () => {
   });
 
   it.each(['16GB', '1.5G', 'G', '-1', '16 G'])('rejects mem %j', (mem) => {
-    expect(errorOf({ ...minimal, resources: { mem } }).expected).toBe('a memory size like "16G", "500M" or "1024" (megabytes)');
+    expect(errorOf({ ...minimal, resources: { mem } }).expected).toBe(
+      'a memory size like "16G", "500M" or "1024" (megabytes)',
+    );
   });
 
   it('accepts zero gpus but not negative or fractional counts', () => {
@@ -218,7 +230,9 @@ describe('resources', () => {
   });
 
   it('rejects whitespace in partition, account and qos (they become #SBATCH lines)', () => {
-    expect(errorOf({ ...minimal, resources: { partition: 'gpu\n#SBATCH --x' } }).expected).toBe('a partition name without spaces');
+    expect(errorOf({ ...minimal, resources: { partition: 'gpu\n#SBATCH --x' } }).expected).toBe(
+      'a partition name without spaces',
+    );
     expect(errorOf({ ...minimal, resources: { account: 'a b' } }).path).toBe('resources.account');
     expect(errorOf({ ...minimal, resources: { qos: '' } }).path).toBe('resources.qos');
   });

@@ -13,7 +13,11 @@ function checkShellWords(text: string, context: z.RefinementCtx): void {
   try {
     splitShellWords(text);
   } catch (error) {
-    context.addIssue({ code: 'custom', message: 'words with matching quotes', params: { hint: (error as Error).message } });
+    context.addIssue({
+      code: 'custom',
+      message: 'words with matching quotes',
+      params: { hint: (error as Error).message },
+    });
   }
 }
 
@@ -139,9 +143,16 @@ export type Scalar = z.infer<typeof scalarSchema>;
 
 export const arrayExecutorOptionsSchema = sweepConfigSchema
   .extend({
-    force: z.boolean().optional().describe('Resubmit every index, even those that already completed with this fingerprint.'),
+    force: z
+      .boolean()
+      .optional()
+      .describe('Resubmit every index, even those that already completed with this fingerprint.'),
     dryRun: z.boolean().optional().describe('Print what would be shipped and submitted without connecting.'),
-    index: z.int().min(0).optional().describe('Run only this sweep index (what each inferred slurm-array--<i> target sets).'),
+    index: z
+      .int()
+      .min(0)
+      .optional()
+      .describe('Run only this sweep index (what each inferred slurm-array--<i> target sets).'),
   })
   .describe('Runs a sweep as one Slurm job array: the options of slurm.json, plus runtime flags.');
 

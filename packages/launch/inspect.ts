@@ -27,13 +27,21 @@ export function latestEntries(sweep: PreparedSweep): Map<number, LedgerEntry> {
 }
 
 /** The latest entries, first recovering them from the cluster when the workspace has no ledger. */
-export async function knownEntries(sweep: PreparedSweep, session: () => Promise<Session>, log: (line: string) => void): Promise<Map<number, LedgerEntry>> {
+export async function knownEntries(
+  sweep: PreparedSweep,
+  session: () => Promise<Session>,
+  log: (line: string) => void,
+): Promise<Map<number, LedgerEntry>> {
   if (Object.keys(sweep.ledger.entries).length === 0) await recoverIfEmpty(sweep, await session(), log);
   return latestEntries(sweep);
 }
 
 /** Current results of the sweep's indices, refreshing unfinished ones with one poll. */
-export async function currentResults(sweep: PreparedSweep, session: () => Promise<Session>, log: (line: string) => void): Promise<IndexResult[]> {
+export async function currentResults(
+  sweep: PreparedSweep,
+  session: () => Promise<Session>,
+  log: (line: string) => void,
+): Promise<IndexResult[]> {
   const latest = await knownEntries(sweep, session, log);
   const unfinished = [...latest.values()].filter((e) => !isFinal(e.state));
   if (unfinished.length > 0) {
@@ -45,15 +53,23 @@ export async function currentResults(sweep: PreparedSweep, session: () => Promis
     }
     await sweep.ledgerFile.save(unfinished);
   }
-  return sweep.items.filter((item) => latest.has(item.index)).map((item) => resultOf(item, latest.get(item.index)!, false));
+  return sweep.items
+    .filter((item) => latest.has(item.index))
+    .map((item) => resultOf(item, latest.get(item.index)!, false));
 }
 
 /** Cancels unfinished elements: the given indices, or everything of this job name still queued or running. */
-export async function cancelSweep(sweep: PreparedSweep, session: () => Promise<Session>, indices?: number[]): Promise<LedgerEntry[]> {
+export async function cancelSweep(
+  sweep: PreparedSweep,
+  session: () => Promise<Session>,
+  indices?: number[],
+): Promise<LedgerEntry[]> {
   const latest = latestEntries(sweep);
-  const targets = (indices ? indices.map((i) => latest.get(i)).filter((e): e is LedgerEntry => !!e) : Object.values(sweep.ledger.entries)).filter(
-    (e) => !isFinal(e.state),
-  );
+  const targets = (
+    indices
+      ? indices.map((i) => latest.get(i)).filter((e): e is LedgerEntry => !!e)
+      : Object.values(sweep.ledger.entries)
+  ).filter((e) => !isFinal(e.state));
   if (targets.length === 0) return [];
   const { scheduler } = await session();
   const jobs = [...new Set(targets.map((e) => e.jobId))].map((jobId) => ({ jobId, offset: 0, taskIds: [] }));

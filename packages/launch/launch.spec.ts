@@ -60,7 +60,8 @@ class FakeScheduler implements Scheduler {
 
   async poll(jobs: ArrayJob[]): Promise<ElementStatus[]> {
     this.polls.push(structuredClone(jobs));
-    if (this.polls.length > MAX_POLLS) throw new Error(`the launch polled more than ${MAX_POLLS} times: a script never ends`);
+    if (this.polls.length > MAX_POLLS)
+      throw new Error(`the launch polled more than ${MAX_POLLS} times: a script never ends`);
     this.onPoll?.();
     const statuses: ElementStatus[] = [];
     for (const job of jobs) {
@@ -121,14 +122,24 @@ afterEach(async () => {
   await rm(join(workspace, '..'), { recursive: true, force: true });
 });
 
-const cluster = (): ResolvedCluster => ({ name: 'fake', scheduler: 'slurm', transport: 'local', profile: { remoteRoot: root } });
+const cluster = (): ResolvedCluster => ({
+  name: 'fake',
+  scheduler: 'slurm',
+  transport: 'local',
+  profile: { remoteRoot: root },
+});
 
 function request(config: Record<string, unknown> = {}, extra: Partial<SweepRequest> = {}): SweepRequest {
   return {
     workspaceRoot: workspace,
     projectRoot: PROJECT,
     jobName: JOB,
-    config: sweepConfigSchema.parse({ command: COMMAND, args: ['--lr 0.1', '--lr 0.2', '--lr 0.3'], libraries: [LIBRARY], ...config }),
+    config: sweepConfigSchema.parse({
+      command: COMMAND,
+      args: ['--lr 0.1', '--lr 0.2', '--lr 0.3'],
+      libraries: [LIBRARY],
+      ...config,
+    }),
     libraries: [{ name: 'metrics', root: LIBRARY }],
     cluster: cluster(),
     ...extra,
@@ -155,7 +166,13 @@ async function launch(
   const out: Launched = { sweep, results: [], logs: [], sessions: [], transports: [] };
   const openSession = async (): Promise<Session> => {
     const transport = new LocalTransport();
-    const session: Session = { cluster: req.cluster, transport, scheduler: fake, layout: new RemoteLayout(root), installedBundles: new Map() };
+    const session: Session = {
+      cluster: req.cluster,
+      transport,
+      scheduler: fake,
+      layout: new RemoteLayout(root),
+      installedBundles: new Map(),
+    };
     out.sessions.push(session);
     out.transports.push(transport);
     return session;
@@ -201,7 +218,9 @@ describe('launchSweep: first launch', () => {
     expect(await readFile(join(projectDir, 'train.py'), 'utf8')).toBe("print('training')\n");
     expect(existsSync(join(projectDir, 'slurm.json'))).toBe(false);
     expect(await readFile(join(libraryDir, 'metrics.py'), 'utf8')).toContain('def score()');
-    expect((await readdir(join(root, 'bundles'))).sort()).toEqual([sweep.project.sha256, sweep.libraries[0].bundle.sha256].sort());
+    expect((await readdir(join(root, 'bundles'))).sort()).toEqual(
+      [sweep.project.sha256, sweep.libraries[0].bundle.sha256].sort(),
+    );
     // nothing left half-done in incoming/
     expect(await readdir(join(root, 'incoming'))).toEqual([]);
 
@@ -210,23 +229,43 @@ describe('launchSweep: first launch', () => {
     expect(runIds).toHaveLength(1);
     expect(runIds[0]).toMatch(/^\d{8}-\d{6}-[0-9a-f]{4}$/);
     const runDir = join(root, 'runs', JOB, runIds[0]);
-    expect((await readdir(runDir)).sort()).toEqual(['args', 'env.bin', 'exit', 'job.sbatch', 'jobs', 'logs', 'meta.json', 'out']);
+    expect((await readdir(runDir)).sort()).toEqual([
+      'args',
+      'env.bin',
+      'exit',
+      'job.sbatch',
+      'jobs',
+      'logs',
+      'meta.json',
+      'out',
+    ]);
     // which job runs which indices, for another clone of the workspace to attach to
     expect(await readFile(join(runDir, 'jobs'), 'utf8')).toBe('100 0 0-2\n');
     expect((await stat(join(runDir, 'job.sbatch'))).mode & 0o111).not.toBe(0);
     expect(await readFile(join(runDir, 'job.sbatch'), 'utf8')).toContain(projectDir);
     for (const [i, lr] of ['0.1', '0.2', '0.3'].entries()) {
-      expect(await readFile(join(runDir, 'args', String(i)))).toEqual(nulWords(['python3', 'train.py', '--epochs', '3', '--lr', lr]));
+      expect(await readFile(join(runDir, 'args', String(i)))).toEqual(
+        nulWords(['python3', 'train.py', '--epochs', '3', '--lr', lr]),
+      );
       expect((await stat(join(runDir, 'out', String(i)))).isDirectory()).toBe(true);
     }
     expect((await readFile(join(runDir, 'env.bin'))).length).toBe(0);
     const meta = JSON.parse(await readFile(join(runDir, 'meta.json'), 'utf8'));
-    expect(meta).toMatchObject({ jobName: JOB, runId: runIds[0], cluster: 'fake', bundles: { project: sweep.project.sha256 } });
-    expect(meta.indices.map((i: { fingerprint: string }) => i.fingerprint)).toEqual(sweep.items.map((i) => i.fingerprint));
+    expect(meta).toMatchObject({
+      jobName: JOB,
+      runId: runIds[0],
+      cluster: 'fake',
+      bundles: { project: sweep.project.sha256 },
+    });
+    expect(meta.indices.map((i: { fingerprint: string }) => i.fingerprint)).toEqual(
+      sweep.items.map((i) => i.fingerprint),
+    );
 
     // ONE submission with every index
     expect(sessions).toHaveLength(1);
-    expect(fake.submits).toEqual([{ runDir, taskIds: [0, 1, 2], offset: 0, maxConcurrent: undefined, timeLimitSeconds: undefined }]);
+    expect(fake.submits).toEqual([
+      { runDir, taskIds: [0, 1, 2], offset: 0, maxConcurrent: undefined, timeLimitSeconds: undefined },
+    ]);
     // every poll asks about the one job: all elements at first, then only the unfinished
     expect(fake.polls).toEqual([
       [{ jobId: '100', offset: 0, taskIds: [0, 1, 2] }],
@@ -240,7 +279,15 @@ describe('launchSweep: first launch', () => {
     expect(results.map((r) => r.index)).toEqual([2, 0, 1]);
     expect(results.map((r) => r.state)).toEqual(['COMPLETED', 'COMPLETED', 'FAILED']);
     const failed = byIndex(results).get(1)!;
-    expect(failed).toMatchObject({ exitCode: 3, jobId: '100', taskId: 1, runDir, runIndex: 1, fromLedger: false, argv: ['--lr', '0.2'] });
+    expect(failed).toMatchObject({
+      exitCode: 3,
+      jobId: '100',
+      taskId: 1,
+      runDir,
+      runIndex: 1,
+      fromLedger: false,
+      argv: ['--lr', '0.2'],
+    });
     expect(failed.stderrTail).toBe('Traceback: boom\n');
     expect(failed.stdoutTail).toBe('epoch 1\n');
     expect(byIndex(results).get(2)).toMatchObject({ node: 'n2', exitCode: 0, fromLedger: false });
@@ -250,12 +297,18 @@ describe('launchSweep: first launch', () => {
     expect(Object.keys(ledger.entries).sort()).toEqual(sweep.items.map((i) => i.fingerprint).sort());
     expect(sweep.items.map((i) => ledger.entries[i.fingerprint].state)).toEqual(['COMPLETED', 'FAILED', 'COMPLETED']);
     expect(sweep.items.map((i) => ledger.entries[i.fingerprint])).toEqual(
-      [0, 1, 2].map((i) => expect.objectContaining({ runDir, runIndex: i, jobId: '100', taskId: i, offset: 0, attempts: 1 })),
+      [0, 1, 2].map((i) =>
+        expect.objectContaining({ runDir, runIndex: i, jobId: '100', taskId: i, offset: 0, attempts: 1 }),
+      ),
     );
 
     // log lines: uploads, submission, one progress line per change in the exact format
-    expect(logs).toContainEqual(expect.stringMatching(/^nx-slurm: uploaded project bundle [0-9a-f]{12} \(\d+ bytes\) to fake$/));
-    expect(logs).toContainEqual(expect.stringMatching(/^nx-slurm: uploaded library metrics bundle [0-9a-f]{12} \(\d+ bytes\) to fake$/));
+    expect(logs).toContainEqual(
+      expect.stringMatching(/^nx-slurm: uploaded project bundle [0-9a-f]{12} \(\d+ bytes\) to fake$/),
+    );
+    expect(logs).toContainEqual(
+      expect.stringMatching(/^nx-slurm: uploaded library metrics bundle [0-9a-f]{12} \(\d+ bytes\) to fake$/),
+    );
     expect(logs).toContain(`exp: submitted job 100 (3 index(es)) on fake, run ${runDir}`);
     expect(progressLines(logs)).toEqual([
       'exp: 1/3 done, 1 running, 1 pending, 0 failed',
@@ -267,11 +320,17 @@ describe('launchSweep: first launch', () => {
   it('sends env as sorted NUL-terminated records and resources into the script', async () => {
     fake.script = {};
     const { results } = await launch(
-      request({ env: { ZED: 'a b $HOME `x`', ALPHA: 'line1\nline2' }, resources: { time: '00:10:00', cpusPerTask: 2 }, maxConcurrent: 2 }),
+      request({
+        env: { ZED: 'a b $HOME `x`', ALPHA: 'line1\nline2' },
+        resources: { time: '00:10:00', cpusPerTask: 2 },
+        maxConcurrent: 2,
+      }),
     );
     expect(results).toHaveLength(3);
     const runDir = fake.submits[0].runDir;
-    expect(await readFile(join(runDir, 'env.bin'))).toEqual(Buffer.from('ALPHA=line1\nline2\0ZED=a b $HOME `x`\0', 'utf8'));
+    expect(await readFile(join(runDir, 'env.bin'))).toEqual(
+      Buffer.from('ALPHA=line1\nline2\0ZED=a b $HOME `x`\0', 'utf8'),
+    );
     expect(await readFile(join(runDir, 'job.sbatch'), 'utf8')).toMatch(/--cpus-per-task=2/);
     expect(fake.submits[0]).toMatchObject({ maxConcurrent: 2, timeLimitSeconds: 600 });
   });
@@ -288,7 +347,9 @@ describe('launchSweep: first launch', () => {
   });
 
   it('rejects an index outside the sweep before anything connects', async () => {
-    await expect(prepareSweep(request({}, { indices: [1, 3] }))).rejects.toThrow(/the sweep has 3 indices \(0-2\); there is no index 3/);
+    await expect(prepareSweep(request({}, { indices: [1, 3] }))).rejects.toThrow(
+      /the sweep has 3 indices \(0-2\); there is no index 3/,
+    );
     expect(existsSync(join(root, 'bundles'))).toBe(false);
   });
 
@@ -311,7 +372,11 @@ describe('launchSweep: relaunch', () => {
       [1, 'FAILED'],
     ]);
     const firstRunDir = fake.submits[0].runDir;
-    expect((await readLedger()).entries[first.sweep.items[2].fingerprint]).toMatchObject({ state: 'RUNNING', jobId: '100', taskId: 2 });
+    expect((await readLedger()).entries[first.sweep.items[2].fingerprint]).toMatchObject({
+      state: 'RUNNING',
+      jobId: '100',
+      taskId: 2,
+    });
 
     // second launch: 0 from the ledger, 2 attached in job 100, 1 alone in a new array
     fake.script = { 1: ['RUNNING', 'COMPLETED'], 2: ['RUNNING', 'RUNNING', 'COMPLETED'] };
@@ -330,7 +395,13 @@ describe('launchSweep: relaunch', () => {
     );
     expect(polls[0]).toHaveLength(2);
     expect(second.logs).toContain('exp: attaching to 1 index(es) still queued or running');
-    expect(second.results[0]).toMatchObject({ index: 0, state: 'COMPLETED', fromLedger: true, jobId: '100', runDir: firstRunDir });
+    expect(second.results[0]).toMatchObject({
+      index: 0,
+      state: 'COMPLETED',
+      fromLedger: true,
+      jobId: '100',
+      runDir: firstRunDir,
+    });
     expect(second.results.slice(1).map((r) => [r.index, r.state, r.fromLedger, r.jobId])).toEqual([
       [1, 'COMPLETED', false, '101'],
       [2, 'COMPLETED', false, '100'],
@@ -422,12 +493,20 @@ describe('launchSweep: shipping code only when it changed', () => {
     const logs: string[] = [];
     const transport = new LocalTransport();
     const writeFileSpy = jest.spyOn(transport, 'writeFile');
-    const session: Session = { cluster: cluster(), transport, scheduler: fake, layout: new RemoteLayout(root), installedBundles: new Map() };
+    const session: Session = {
+      cluster: cluster(),
+      transport,
+      scheduler: fake,
+      layout: new RemoteLayout(root),
+      installedBundles: new Map(),
+    };
     for await (const _ of launchSweep(sweep, async () => session, { wait: true, log: (l) => logs.push(l) })) void _;
     writes.push(...writeFileSpy.mock.calls.map(([path]) => path));
 
     expect(logs).toContain('nx-slurm: code unchanged on fake: no bundle uploaded');
-    expect(logs.filter((l) => l.includes('uploaded'))).toEqual(['nx-slurm: code unchanged on fake: no bundle uploaded']);
+    expect(logs.filter((l) => l.includes('uploaded'))).toEqual([
+      'nx-slurm: code unchanged on fake: no bundle uploaded',
+    ]);
     expect(writes).toHaveLength(1);
     expect(writes[0]).toMatch(/\/incoming\/run-exp-\d{8}-\d{6}-[0-9a-f]{4}\.tar\.gz$/);
     // every byte sent is the run folder's tarball: fewer than the project bundle alone
@@ -455,7 +534,10 @@ describe('launchSweep: shipping code only when it changed', () => {
 
   it('editing slurm.json alone does not rerun indices whose arguments did not change', async () => {
     await launch(request());
-    await writeFile(join(workspace, PROJECT, 'slurm.json'), '{"command": "python3 train.py", "args": ["--lr 0.1", "--lr 0.4"]}\n');
+    await writeFile(
+      join(workspace, PROJECT, 'slurm.json'),
+      '{"command": "python3 train.py", "args": ["--lr 0.1", "--lr 0.4"]}\n',
+    );
     const second = await launch(request({ args: ['--lr 0.1', '--lr 0.2', '--lr 0.3', '--lr 0.4'] }));
     expect(second.results.filter((r) => r.fromLedger).map((r) => r.index)).toEqual([0, 1, 2]);
     expect(fake.submits.map((s) => s.taskIds)).toEqual([[0, 1, 2], [3]]);
@@ -494,7 +576,10 @@ describe('launchSweep: retries of transient failures', () => {
   it('gives up on PREEMPTED once the retries are spent, and resubmits BOOT_FAIL too', async () => {
     fake.script = { 0: ['PREEMPTED'], 2: ['BOOT_FAIL', 'COMPLETED'] };
     const { results, sweep } = await launch(request({ retries: 1 }));
-    expect(fake.submits.map((s) => s.taskIds)).toEqual([[0, 1, 2], [0, 2]]);
+    expect(fake.submits.map((s) => s.taskIds)).toEqual([
+      [0, 1, 2],
+      [0, 2],
+    ]);
     expect(byIndex(results).get(0)).toMatchObject({ state: 'PREEMPTED', jobId: '101' });
     expect(byIndex(results).get(2)).toMatchObject({ state: 'COMPLETED', jobId: '101' });
     const ledger = await readLedger();
@@ -511,14 +596,19 @@ describe('launchSweep: retries of transient failures', () => {
   });
 
   it('a retried element does not keep the signal of the attempt NODE_FAIL lost', async () => {
-    fake.script = { 0: [{ state: 'NODE_FAIL', exitCode: 0, signal: 9 }, { state: 'FAILED', exitCode: 1 }] };
+    fake.script = {
+      0: [
+        { state: 'NODE_FAIL', exitCode: 0, signal: 9 },
+        { state: 'FAILED', exitCode: 1 },
+      ],
+    };
     const { results } = await launch(request({ retries: 1, args: ['--lr 0.1'] }));
     expect(results[0]).toMatchObject({ state: 'FAILED', exitCode: 1 });
     expect(results[0].signal).toBeUndefined();
   });
 });
 
-describe('launchSweep: exit codes from the job\'s exit marker', () => {
+describe("launchSweep: exit codes from the job's exit marker", () => {
   it('reads the exit code from exit/<i> when the scheduler reports FAILED without one', async () => {
     fake.script = { 0: ['FAILED'], 1: ['COMPLETED'], 2: ['COMPLETED'] };
     fake.onSubmit = async (req) => {
@@ -532,7 +622,7 @@ describe('launchSweep: exit codes from the job\'s exit marker', () => {
     expect(byIndex(results).get(2)!.exitCode).toBeUndefined();
   });
 
-  it('keeps the scheduler\'s exit code when it has one', async () => {
+  it("keeps the scheduler's exit code when it has one", async () => {
     fake.script = { 0: [{ state: 'FAILED', exitCode: 4 }] };
     fake.onSubmit = (req) => finishTask(req.runDir, 0, 9);
     const { results } = await launch(request({ args: ['--lr 0.1'] }));
@@ -602,7 +692,11 @@ describe('launchSweep: replicates (the same arguments listed several times)', ()
     const mark = fake.mark();
     const { results } = await launch(request({ args: [...replicates, '--lr 0.1'] }));
     expect(fake.since(mark).submits.map((s) => s.taskIds)).toEqual([[3]]);
-    expect(results.filter((r) => r.fromLedger).map((r) => r.index).sort()).toEqual([0, 1, 2]);
+    expect(
+      results
+        .filter((r) => r.fromLedger)
+        .map((r) => r.index)
+        .sort(),
+    ).toEqual([0, 1, 2]);
   });
 });
-

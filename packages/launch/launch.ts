@@ -70,12 +70,20 @@ interface Tracked {
   missingSince?: number;
 }
 
-async function submitRun(sweep: PreparedSweep, session: Session, items: SweepIndex[], options: LaunchOptions): Promise<Tracked[]> {
+async function submitRun(
+  sweep: PreparedSweep,
+  session: Session,
+  items: SweepIndex[],
+  options: LaunchOptions,
+): Promise<Tracked[]> {
   const { request } = sweep;
   const { transport, layout } = session;
   await ensureBundles(
     session,
-    [{ label: 'project', bundle: sweep.project }, ...sweep.libraries.map((l) => ({ label: `library ${l.name}`, bundle: l.bundle }))],
+    [
+      { label: 'project', bundle: sweep.project },
+      ...sweep.libraries.map((l) => ({ label: `library ${l.name}`, bundle: l.bundle })),
+    ],
     options.log,
   );
   const runId = newRunId(new Date(), randomBytes(2).toString('hex'));
@@ -84,12 +92,16 @@ async function submitRun(sweep: PreparedSweep, session: Session, items: SweepInd
   const runFolder = runFolderEntries(sweep, session, runDir, runId, items);
   await transport.writeFile(runTarball, (await createTarballFromEntries(runFolder.files, runFolder.dirs)).data);
   const created = await transport.exec(['bash', '-c', CREATE_RUN, 'nx-slurm', runDir, runTarball]);
-  if (created.code !== 0) throw new Error(`Could not create run ${runDir} on ${transport.target}: ${created.stderr.trim()}`);
+  if (created.code !== 0)
+    throw new Error(`Could not create run ${runDir} on ${transport.target}: ${created.stderr.trim()}`);
 
   const { maxArraySize } = await session.scheduler.limits();
   const itemByIndex = new Map(items.map((item) => [item.index, item]));
   const tracked: Tracked[] = [];
-  for (const chunk of chunkForArraySize(items.map((i) => i.index), maxArraySize)) {
+  for (const chunk of chunkForArraySize(
+    items.map((i) => i.index),
+    maxArraySize,
+  )) {
     const job = await submitArray(sweep, session, runDir, chunk, options.log);
     for (const taskId of chunk.taskIds) {
       const item = itemByIndex.get(taskId + chunk.offset)!;
@@ -111,7 +123,9 @@ async function submitRun(sweep: PreparedSweep, session: Session, items: SweepInd
     }
     // written at once: a rerun after Ctrl-C attaches to this job instead of submitting again
     await sweep.ledgerFile.save(tracked.map((t) => t.entry));
-    options.log(`${request.jobName}: submitted job ${job.jobId} (${chunk.taskIds.length} index(es)) on ${session.cluster.name}, run ${runDir}`);
+    options.log(
+      `${request.jobName}: submitted job ${job.jobId} (${chunk.taskIds.length} index(es)) on ${session.cluster.name}, run ${runDir}`,
+    );
   }
   return tracked;
 }
@@ -120,9 +134,20 @@ async function submitRun(sweep: PreparedSweep, session: Session, items: SweepInd
  * One sbatch (or local submission) of some elements of a run folder, recorded in the run's
  * `jobs` file so that another clone of the workspace can attach to it.
  */
-async function submitArray(sweep: PreparedSweep, session: Session, runDir: string, chunk: { offset: number; taskIds: number[] }, log: LaunchOptions['log']) {
+async function submitArray(
+  sweep: PreparedSweep,
+  session: Session,
+  runDir: string,
+  chunk: { offset: number; taskIds: number[] },
+  log: LaunchOptions['log'],
+) {
   const job = await session.scheduler
-    .submit({ runDir, ...chunk, maxConcurrent: sweep.request.config.maxConcurrent, timeLimitSeconds: sweep.timeLimitSeconds })
+    .submit({
+      runDir,
+      ...chunk,
+      maxConcurrent: sweep.request.config.maxConcurrent,
+      timeLimitSeconds: sweep.timeLimitSeconds,
+    })
     .catch((error: Error) => {
       throw new Error(
         `${session.cluster.name} refused the array: ${error.message}\n` +
@@ -130,8 +155,20 @@ async function submitArray(sweep: PreparedSweep, session: Session, runDir: strin
           `\`sinfo -o "%P %c %m %l"\` on the cluster lists what each partition offers (CPUs, memory in MB, time limit).`,
       );
     });
-  const recorded = await session.transport.exec(['bash', '-c', RECORD_JOB, 'nx-slurm', runDir, job.jobId, String(chunk.offset), compressIndices(chunk.taskIds)]);
-  if (recorded.code !== 0) log(`${sweep.request.jobName}: could not record job ${job.jobId} in ${runDir}/jobs (${recorded.stderr.trim()}); this workspace's ledger still has it`);
+  const recorded = await session.transport.exec([
+    'bash',
+    '-c',
+    RECORD_JOB,
+    'nx-slurm',
+    runDir,
+    job.jobId,
+    String(chunk.offset),
+    compressIndices(chunk.taskIds),
+  ]);
+  if (recorded.code !== 0)
+    log(
+      `${sweep.request.jobName}: could not record job ${job.jobId} in ${runDir}/jobs (${recorded.stderr.trim()}); this workspace's ledger still has it`,
+    );
   return job;
 }
 
@@ -167,7 +204,12 @@ function runFolderEntries(sweep: PreparedSweep, session: Session, runDir: string
   };
 }
 
-async function* watch(sweep: PreparedSweep, session: Session, tracked: Tracked[], options: LaunchOptions): AsyncGenerator<IndexResult> {
+async function* watch(
+  sweep: PreparedSweep,
+  session: Session,
+  tracked: Tracked[],
+  options: LaunchOptions,
+): AsyncGenerator<IndexResult> {
   const { scheduler, transport } = session;
   const { jobName } = sweep.request;
   const retries = sweep.request.config.retries ?? 0;
@@ -179,9 +221,12 @@ async function* watch(sweep: PreparedSweep, session: Session, tracked: Tracked[]
   const settled: SlurmState[] = [];
 
   while (open.length > 0) {
-    const statuses = new Map((await scheduler.poll(jobsOf(open.map((t) => t.entry)))).map((s) => [elementKey(s.jobId, s.taskId), s]));
+    const statuses = new Map(
+      (await scheduler.poll(jobsOf(open.map((t) => t.entry)))).map((s) => [elementKey(s.jobId, s.taskId), s]),
+    );
     let changed = false;
-    for (const t of open) changed = (await observe(t, statuses.get(elementKey(t.entry.jobId, t.entry.taskId)), transport)) || changed;
+    for (const t of open)
+      changed = (await observe(t, statuses.get(elementKey(t.entry.jobId, t.entry.taskId)), transport)) || changed;
 
     const retry = open.filter((t) => isTransient(t.entry.state) && t.entry.attempts <= retries);
     if (retry.length > 0) await resubmit(sweep, session, retry, options);
@@ -198,18 +243,28 @@ async function* watch(sweep: PreparedSweep, session: Session, tracked: Tracked[]
     const line = progressLine(jobName, countStates([...settled, ...open.map((t) => t.entry.state)]));
     if (line !== lastProgress || Date.now() - lastPrintedAt > HEARTBEAT_MS) {
       // unchanged for long: say so, so a quiet terminal is not mistaken for a hang
-      options.log(line === lastProgress ? `${line} (waiting ${formatDuration(Math.round((Date.now() - startedAt) / 1000))})` : line);
+      options.log(
+        line === lastProgress
+          ? `${line} (waiting ${formatDuration(Math.round((Date.now() - startedAt) / 1000))})`
+          : line,
+      );
       lastPrintedAt = Date.now();
     }
     lastProgress = line;
     if (open.length === 0) break;
-    interval = changed ? scheduler.pollIntervalMs.min : Math.min(scheduler.pollIntervalMs.max, Math.round(interval * 1.5));
+    interval = changed
+      ? scheduler.pollIntervalMs.min
+      : Math.min(scheduler.pollIntervalMs.max, Math.round(interval * 1.5));
     await new Promise((resolve) => setTimeout(resolve, interval));
   }
 }
 
 /** Applies one poll to one element; returns whether anything changed. */
-async function observe(t: Tracked, status: ElementStatus | undefined, transport: Session['transport']): Promise<boolean> {
+async function observe(
+  t: Tracked,
+  status: ElementStatus | undefined,
+  transport: Session['transport'],
+): Promise<boolean> {
   const before = JSON.stringify(t.entry);
   if (status) {
     t.missingSince = undefined;
@@ -218,7 +273,9 @@ async function observe(t: Tracked, status: ElementStatus | undefined, transport:
     t.missingSince ??= Date.now();
     if (Date.now() - t.missingSince > MISSING_GRACE_MS) {
       // the job's own exit marker outlives every scheduler record
-      const marker = await transport.readFile(runFiles(t.entry.runDir).exitMarker(t.entry.runIndex)).catch(() => undefined);
+      const marker = await transport
+        .readFile(runFiles(t.entry.runDir).exitMarker(t.entry.runIndex))
+        .catch(() => undefined);
       const exitCode = marker ? Number(marker.toString().trim()) : undefined;
       t.entry.state = exitCode === undefined ? 'CANCELLED' : exitCode === 0 ? 'COMPLETED' : 'FAILED';
       t.entry.exitCode = exitCode;
@@ -227,13 +284,26 @@ async function observe(t: Tracked, status: ElementStatus | undefined, transport:
   return JSON.stringify(t.entry) !== before;
 }
 
-async function resubmit(sweep: PreparedSweep, session: Session, retry: Tracked[], options: LaunchOptions): Promise<void> {
+async function resubmit(
+  sweep: PreparedSweep,
+  session: Session,
+  retry: Tracked[],
+  options: LaunchOptions,
+): Promise<void> {
   const byRun = groupBy(retry, (t) => `${t.entry.runDir}\0${t.entry.offset}`);
   for (const group of byRun.values()) {
     const { runDir, offset } = group[0].entry;
-    const job = await submitArray(sweep, session, runDir, { offset, taskIds: group.map((t) => t.entry.taskId) }, options.log);
+    const job = await submitArray(
+      sweep,
+      session,
+      runDir,
+      { offset, taskIds: group.map((t) => t.entry.taskId) },
+      options.log,
+    );
     for (const t of group) {
-      options.log(`${sweep.request.jobName}/${t.entry.runIndex}: ${t.entry.state}, resubmitted as job ${job.jobId} (attempt ${t.entry.attempts + 1})`);
+      options.log(
+        `${sweep.request.jobName}/${t.entry.runIndex}: ${t.entry.state}, resubmitted as job ${job.jobId} (attempt ${t.entry.attempts + 1})`,
+      );
       Object.assign(t.entry, {
         jobId: job.jobId,
         state: 'PENDING',
@@ -251,14 +321,29 @@ async function resubmit(sweep: PreparedSweep, session: Session, retry: Tracked[]
 async function fetchEndings(transport: Session['transport'], finished: Tracked[]): Promise<Partial<IndexResult>[]> {
   const files = finished.map((t) => {
     const run = runFiles(t.entry.runDir);
-    return { stdout: run.stdout(t.entry.runIndex), stderr: run.stderr(t.entry.runIndex), exit: run.exitMarker(t.entry.runIndex) };
+    return {
+      stdout: run.stdout(t.entry.runIndex),
+      stderr: run.stderr(t.entry.runIndex),
+      exit: run.exitMarker(t.entry.runIndex),
+    };
   });
-  const result = await transport.exec(['bash', '-c', TAILS, 'nx-slurm', String(TAIL_BYTES), ...files.flatMap((f) => Object.values(f))]);
+  const result = await transport.exec([
+    'bash',
+    '-c',
+    TAILS,
+    'nx-slurm',
+    String(TAIL_BYTES),
+    ...files.flatMap((f) => Object.values(f)),
+  ]);
   const tails = parseTails(result.stdout);
   return finished.map((t, k) => {
     const marker = tails.get(files[k].exit)?.trim();
     if (t.entry.exitCode === undefined && marker) t.entry.exitCode = Number(marker);
-    return { stdoutTail: tails.get(files[k].stdout), stderrTail: tails.get(files[k].stderr), exitCode: t.entry.exitCode };
+    return {
+      stdoutTail: tails.get(files[k].stdout),
+      stderrTail: tails.get(files[k].stderr),
+      exitCode: t.entry.exitCode,
+    };
   });
 }
 

@@ -69,7 +69,8 @@ export class LedgerFile {
   async read(): Promise<Ledger> {
     try {
       const ledger = JSON.parse(await readFile(this.path, 'utf8')) as Partial<Ledger> | null;
-      if (ledger?.version === 1 && typeof ledger.entries === 'object' && ledger.entries !== null) return ledger as Ledger;
+      if (ledger?.version === 1 && typeof ledger.entries === 'object' && ledger.entries !== null)
+        return ledger as Ledger;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && !(error instanceof SyntaxError)) throw error;
     }
@@ -103,7 +104,11 @@ export class LedgerFile {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         // a lock older than any save can be is left by a killed process
-        const age = Date.now() - (await stat(lock).then((s) => s.mtimeMs).catch(() => Date.now()));
+        const age =
+          Date.now() -
+          (await stat(lock)
+            .then((s) => s.mtimeMs)
+            .catch(() => Date.now()));
         if (age > STALE_LOCK_MS || Date.now() > deadline) await rm(lock, { force: true });
         else await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 20));
       }

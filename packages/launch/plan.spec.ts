@@ -1,7 +1,12 @@
 import type { Ledger, LedgerEntry } from './ledger';
 import { planLaunch, type SweepIndex } from './plan';
 
-const item = (index: number): SweepIndex => ({ index, argv: [`--i`, String(index)], occurrence: 0, fingerprint: `fp${index}` });
+const item = (index: number): SweepIndex => ({
+  index,
+  argv: [`--i`, String(index)],
+  occurrence: 0,
+  fingerprint: `fp${index}`,
+});
 const entry = (index: number, state: LedgerEntry['state']): LedgerEntry => ({
   fingerprint: `fp${index}`,
   argv: [],

@@ -69,7 +69,9 @@ export async function prepareSweep(request: SweepRequest): Promise<PreparedSweep
   const wanted = request.indices ?? vectors.map((_, index) => index);
   const outside = wanted.filter((index) => !(index >= 0 && index < vectors.length));
   if (outside.length > 0) {
-    throw new Error(`${request.jobName}: the sweep has ${vectors.length} indices (0-${vectors.length - 1}); there is no index ${outside.join(', ')}. Was slurm.json edited while Nx ran?`);
+    throw new Error(
+      `${request.jobName}: the sweep has ${vectors.length} indices (0-${vectors.length - 1}); there is no index ${outside.join(', ')}. Was slurm.json edited while Nx ran?`,
+    );
   }
   const occurrences = occurrenceOfEach(vectors);
   const items = wanted.map((index) => ({
@@ -78,13 +80,35 @@ export async function prepareSweep(request: SweepRequest): Promise<PreparedSweep
     occurrence: occurrences[index],
     // no index: a vector that moves to another index when the matrix grows is still done; the
     // occurrence keeps replicates (the same arguments listed several times) apart
-    fingerprint: fingerprint({ bundles: bundleHashes, command, argv: vectors[index], env, setup, resources, replicate: occurrences[index] || undefined }),
+    fingerprint: fingerprint({
+      bundles: bundleHashes,
+      command,
+      argv: vectors[index],
+      env,
+      setup,
+      resources,
+      replicate: occurrences[index] || undefined,
+    }),
   }));
   const ledgerFile = LedgerFile.at(request.workspaceRoot, cluster.name, request.jobName);
   const ledger = await ledgerFile.read();
   const plan = planLaunch(items, ledger, request.force ?? false);
   const limit = resources.time === undefined ? undefined : timeLimitSeconds(resources.time);
-  return { request, project, libraries, command, resources, timeLimitSeconds: limit, setup, env, vectors, items, ledgerFile, ledger, plan };
+  return {
+    request,
+    project,
+    libraries,
+    command,
+    resources,
+    timeLimitSeconds: limit,
+    setup,
+    env,
+    vectors,
+    items,
+    ledgerFile,
+    ledger,
+    plan,
+  };
 }
 
 /** For each vector, how many identical vectors come before it. */

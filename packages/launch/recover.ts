@@ -83,8 +83,15 @@ function parseJobsFile(text: string): Map<number, JobOfIndex> {
 }
 
 export async function recoverFromCluster(session: Session, jobName: string): Promise<LedgerEntry[]> {
-  const result = await session.transport.exec(['bash', '-c', RECOVER_RUNS, 'nx-slurm', session.layout.jobRuns(jobName)]);
-  if (result.code !== 0) throw new Error(`Could not read the runs of ${jobName} on ${session.transport.target}: ${result.stderr.trim()}`);
+  const result = await session.transport.exec([
+    'bash',
+    '-c',
+    RECOVER_RUNS,
+    'nx-slurm',
+    session.layout.jobRuns(jobName),
+  ]);
+  if (result.code !== 0)
+    throw new Error(`Could not read the runs of ${jobName} on ${session.transport.target}: ${result.stderr.trim()}`);
   return parseRecoveredRuns(result.stdout);
 }
 
@@ -92,12 +99,18 @@ export async function recoverFromCluster(session: Session, jobName: string): Pro
  * Fills an empty ledger (a fresh clone, a deleted .nx-slurm/) from the cluster's run folders;
  * returns how many entries it recovered. A ledger that has entries is trusted as it is.
  */
-export async function recoverIfEmpty(sweep: PreparedSweep, session: Session, log: (line: string) => void): Promise<number> {
+export async function recoverIfEmpty(
+  sweep: PreparedSweep,
+  session: Session,
+  log: (line: string) => void,
+): Promise<number> {
   if (Object.keys(sweep.ledger.entries).length > 0) return 0;
   const recovered = await recoverFromCluster(session, sweep.request.jobName);
   if (recovered.length === 0) return 0;
   for (const entry of recovered) sweep.ledger.entries[entry.fingerprint] = entry;
   await sweep.ledgerFile.save(recovered);
-  log(`${sweep.request.jobName}: no local ledger; recovered ${recovered.length} index(es) from the run folders on ${session.cluster.name}`);
+  log(
+    `${sweep.request.jobName}: no local ledger; recovered ${recovered.length} index(es) from the run folders on ${session.cluster.name}`,
+  );
   return recovered.length;
 }

@@ -1,5 +1,13 @@
 import type { SlurmState } from '../slurm';
-import { countStates, elapsedSeconds, formatDuration, indexSummary, progressLine, resultsTable, type IndexResult } from './report';
+import {
+  countStates,
+  elapsedSeconds,
+  formatDuration,
+  indexSummary,
+  progressLine,
+  resultsTable,
+  type IndexResult,
+} from './report';
 
 const result = (index: number, extra: Partial<IndexResult> = {}): IndexResult => ({
   index,
@@ -49,9 +57,9 @@ describe('progressLine', () => {
   });
 
   it('prints the counts of a list of states', () => {
-    expect(progressLine('mnist', countStates(['COMPLETED', 'RUNNING', 'PENDING', 'FAILED', 'COMPLETED', 'RUNNING']))).toBe(
-      'mnist: 2/6 done, 2 running, 1 pending, 1 failed',
-    );
+    expect(
+      progressLine('mnist', countStates(['COMPLETED', 'RUNNING', 'PENDING', 'FAILED', 'COMPLETED', 'RUNNING'])),
+    ).toBe('mnist: 2/6 done, 2 running, 1 pending, 1 failed');
   });
 });
 
@@ -88,7 +96,11 @@ describe('elapsedSeconds', () => {
 
 describe('resultsTable', () => {
   it('has a header and one row per index sorted by index, in aligned columns', () => {
-    const table = resultsTable([result(2, { state: 'FAILED', exitCode: 1 }), result(0), result(1, { state: 'RUNNING', exitCode: undefined, end: undefined, start: undefined, node: undefined })]);
+    const table = resultsTable([
+      result(2, { state: 'FAILED', exitCode: 1 }),
+      result(0),
+      result(1, { state: 'RUNNING', exitCode: undefined, end: undefined, start: undefined, node: undefined }),
+    ]);
     const lines = table.split('\n');
 
     expect(lines).toHaveLength(4);
@@ -142,14 +154,21 @@ describe('indexSummary', () => {
   it('describes a failure with its exit code and the tail of stdout and stderr', () => {
     const summary = indexSummary(
       'mlp',
-      result(1, { state: 'FAILED', exitCode: 2, stdoutTail: 'epoch 1\n', stderrTail: 'Traceback\nValueError: bad lr\n' }),
+      result(1, {
+        state: 'FAILED',
+        exitCode: 2,
+        stdoutTail: 'epoch 1\n',
+        stderrTail: 'Traceback\nValueError: bad lr\n',
+      }),
     );
     expect(summary.split('\n')[0]).toBe('mlp/1: FAILED (exit code 2)');
     expect(summary).toContain('--- stdout (tail) ---\nepoch 1\n--- stderr (tail) ---\nTraceback\nValueError: bad lr\n');
   });
 
   it('names the time limit for a TIMEOUT', () => {
-    expect(indexSummary('mlp', result(0, { state: 'TIMEOUT' })).split('\n')[0]).toBe('mlp/0: TIMEOUT (time limit reached; raise resources.time)');
+    expect(indexSummary('mlp', result(0, { state: 'TIMEOUT' })).split('\n')[0]).toBe(
+      'mlp/0: TIMEOUT (time limit reached; raise resources.time)',
+    );
   });
 
   it('says an index from an earlier run was not resubmitted, and uses its own run index for logs', () => {

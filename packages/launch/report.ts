@@ -58,7 +58,9 @@ export function formatDuration(seconds: number | undefined): string {
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   const s = seconds % 60;
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}` : `${m}:${String(s).padStart(2, '0')}`;
+  return h > 0
+    ? `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`
+    : `${m}:${String(s).padStart(2, '0')}`;
 }
 
 const MAX_ARGS_WIDTH = 60;
@@ -78,7 +80,11 @@ export function resultsTable(results: IndexResult[]): string {
       `${r.jobId}_${r.taskId}`,
     ]);
   const widths = header.map((h, col) => Math.max(h.length, ...rows.map((row) => row[col].length)));
-  const line = (cells: string[]) => cells.map((cell, col) => cell.padEnd(widths[col])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, col) => cell.padEnd(widths[col]))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
 

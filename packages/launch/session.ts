@@ -21,13 +21,21 @@ function localClusterRoot(workspaceRoot: string): string {
   return join(workspaceRoot, '.nx-slurm', 'local');
 }
 
-async function openSession(cluster: ResolvedCluster, workspaceRoot: string, log?: (line: string) => void): Promise<Session> {
+async function openSession(
+  cluster: ResolvedCluster,
+  workspaceRoot: string,
+  log?: (line: string) => void,
+): Promise<Session> {
   const transport = cluster.name === 'local' ? new LocalTransport() : await connectProfile(cluster.profile, log);
   try {
     const root =
-      cluster.name === 'local' ? localClusterRoot(workspaceRoot) : await expandHome(cluster.profile.remoteRoot ?? '~/nx-slurm', transport);
+      cluster.name === 'local'
+        ? localClusterRoot(workspaceRoot)
+        : await expandHome(cluster.profile.remoteRoot ?? '~/nx-slurm', transport);
     const scheduler =
-      cluster.scheduler === 'local' ? new LocalScheduler(root) : new SlurmScheduler(transport, cluster.profile.maxArraySize);
+      cluster.scheduler === 'local'
+        ? new LocalScheduler(root)
+        : new SlurmScheduler(transport, cluster.profile.maxArraySize);
     return { cluster, transport, scheduler, layout: new RemoteLayout(root), installedBundles: new Map() };
   } catch (error) {
     await transport.close();
@@ -39,7 +47,10 @@ async function openSession(cluster: ResolvedCluster, workspaceRoot: string, log?
  * The transport of a profile: this machine, or SSH with the profile's fields first, then
  * ~/.ssh/config for its host, then OpenSSH's defaults (and the agent).
  */
-export async function connectProfile(profile: ClusterProfile, log: (line: string) => void = () => {}): Promise<Transport> {
+export async function connectProfile(
+  profile: ClusterProfile,
+  log: (line: string) => void = () => {},
+): Promise<Transport> {
   if (profile.transport === 'local') return new LocalTransport();
   const sshConfigText = await readFile(join(homedir(), '.ssh', 'config'), 'utf8').catch(() => '');
   const connection = mergeConnection(profile, parseSshConfig(sshConfigText)(profile.host!), {
@@ -48,7 +59,9 @@ export async function connectProfile(profile: ClusterProfile, log: (line: string
   });
   return SshTransport.connect(connection, {
     onHostKeyAccepted: (event) =>
-      log(`nx-slurm: trusted the new host key of ${event.host}:${event.port} (${event.fingerprint}); recorded in ${event.knownHostsFile}`),
+      log(
+        `nx-slurm: trusted the new host key of ${event.host}:${event.port} (${event.fingerprint}); recorded in ${event.knownHostsFile}`,
+      ),
   });
 }
 
@@ -87,7 +100,9 @@ export class SessionPool {
       if (settled.status !== 'fulfilled') continue;
       const { cluster, transport } = settled.value;
       const { connections, commands, bytesSent } = transport.stats();
-      this.report?.(`nx-slurm: ${cluster.name}: ${connections} connection(s), ${commands} command(s), ${bytesSent} bytes sent`);
+      this.report?.(
+        `nx-slurm: ${cluster.name}: ${connections} connection(s), ${commands} command(s), ${bytesSent} bytes sent`,
+      );
       await transport.close();
     }
   }

@@ -15,8 +15,14 @@ export interface NamedBundle {
  * cluster lacks. Memoised per session, so projects of one invocation that share a library
  * upload it once even when they launch at the same moment.
  */
-export async function ensureBundles(session: Session, bundles: NamedBundle[], log: (line: string) => void): Promise<void> {
-  const fresh = [...new Map(bundles.map((b) => [b.bundle.sha256, b])).values()].filter((b) => !session.installedBundles.has(b.bundle.sha256));
+export async function ensureBundles(
+  session: Session,
+  bundles: NamedBundle[],
+  log: (line: string) => void,
+): Promise<void> {
+  const fresh = [...new Map(bundles.map((b) => [b.bundle.sha256, b])).values()].filter(
+    (b) => !session.installedBundles.has(b.bundle.sha256),
+  );
   if (fresh.length > 0) {
     const work = installMissing(session, fresh, log);
     for (const b of fresh) session.installedBundles.set(b.bundle.sha256, work);
@@ -26,8 +32,16 @@ export async function ensureBundles(session: Session, bundles: NamedBundle[], lo
 
 async function installMissing(session: Session, bundles: NamedBundle[], log: (line: string) => void): Promise<void> {
   const { transport, layout } = session;
-  const present = await transport.exec(['bash', '-c', PRESENT_BUNDLES, 'nx-slurm', layout.root, ...bundles.map((b) => b.bundle.sha256)]);
-  if (present.code !== 0) throw new Error(`Could not prepare ${layout.root} on ${transport.target}: ${present.stderr.trim()}`);
+  const present = await transport.exec([
+    'bash',
+    '-c',
+    PRESENT_BUNDLES,
+    'nx-slurm',
+    layout.root,
+    ...bundles.map((b) => b.bundle.sha256),
+  ]);
+  if (present.code !== 0)
+    throw new Error(`Could not prepare ${layout.root} on ${transport.target}: ${present.stderr.trim()}`);
   const installed = new Set(present.stdout.split('\n').filter(Boolean));
   const uploads: string[] = [];
   for (const { label, bundle } of bundles) {
@@ -35,7 +49,9 @@ async function installMissing(session: Session, bundles: NamedBundle[], log: (li
     const upload = posix.join(layout.incomingDir, `${bundle.sha256}.${randomBytes(4).toString('hex')}.tar.gz`);
     await transport.writeFile(upload, bundle.data);
     uploads.push(bundle.sha256, upload);
-    log(`nx-slurm: uploaded ${label} bundle ${bundle.sha256.slice(0, 12)} (${bundle.bytes} bytes) to ${session.cluster.name}`);
+    log(
+      `nx-slurm: uploaded ${label} bundle ${bundle.sha256.slice(0, 12)} (${bundle.bytes} bytes) to ${session.cluster.name}`,
+    );
   }
   if (uploads.length === 0) {
     log(`nx-slurm: code unchanged on ${session.cluster.name}: no bundle uploaded`);

@@ -1,7 +1,12 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { AggregateCreateNodesError, DependencyType, type CreateDependenciesContext, type CreateNodesContextV2 } from '@nx/devkit';
+import {
+  AggregateCreateNodesError,
+  DependencyType,
+  type CreateDependenciesContext,
+  type CreateNodesContextV2,
+} from '@nx/devkit';
 import { ConfigError } from '../config';
 import { createDependencies, createNodes, createNodesV2 } from './plugin';
 
@@ -15,7 +20,10 @@ describe('nx-slurm plugin', () => {
   };
   const context = (): CreateNodesContextV2 => ({ workspaceRoot, nxJsonConfiguration: {} });
   /** What createNodesV2 throws for these files (it must throw). */
-  const createNodesError = async (files: string[], options?: Record<string, unknown>): Promise<AggregateCreateNodesError> => {
+  const createNodesError = async (
+    files: string[],
+    options?: Record<string, unknown>,
+  ): Promise<AggregateCreateNodesError> => {
     try {
       await createNodesFunction(files, options, context());
     } catch (error) {
@@ -37,7 +45,11 @@ describe('nx-slurm plugin', () => {
 
     it('infers the sweep targets of a project with a project.json, leaving its name to Nx', async () => {
       write('experiments/mnist/project.json', { name: 'mnist' });
-      write('experiments/mnist/slurm.json', { command: 'python train.py', matrix: { lr: [0.1, 0.2] }, libraries: ['libs/metrics'] });
+      write('experiments/mnist/slurm.json', {
+        command: 'python train.py',
+        matrix: { lr: [0.1, 0.2] },
+        libraries: ['libs/metrics'],
+      });
       mkdirSync(join(workspaceRoot, 'libs/metrics'), { recursive: true });
 
       const results = await createNodesFunction(['experiments/mnist/slurm.json'], undefined, context());
@@ -132,9 +144,18 @@ describe('nx-slurm plugin', () => {
       }) as CreateDependenciesContext;
 
     it('adds a static edge from the experiment to each library named by project or by root folder', async () => {
-      write('experiments/exp/slurm.json', { command: 'run', args: ['a'], libraries: ['shared-lib', 'libs/other/', 'data/raw'] });
+      write('experiments/exp/slurm.json', {
+        command: 'run',
+        args: ['a'],
+        libraries: ['shared-lib', 'libs/other/', 'data/raw'],
+      });
       mkdirSync(join(workspaceRoot, 'data/raw'), { recursive: true });
-      const ctx = projectsContext({ exp: 'experiments/exp', 'shared-lib': 'libs/shared', other: 'libs/other', unrelated: 'libs/unrelated' });
+      const ctx = projectsContext({
+        exp: 'experiments/exp',
+        'shared-lib': 'libs/shared',
+        other: 'libs/other',
+        unrelated: 'libs/unrelated',
+      });
 
       const dependencies = await createDependencies(undefined, ctx);
 

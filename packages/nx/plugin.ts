@@ -24,7 +24,9 @@ function createNodesForSweep(configFile: string, options: PluginOptions | undefi
   const vectors = sweepOrThrow(argumentVectors(config), configFile);
   const libraryFolders = (config.libraries ?? []).filter((library) => isLibraryFolder(context.workspaceRoot, library));
   const jobName = config.jobName ?? name ?? basename(root ? projectRoot : context.workspaceRoot);
-  const ownsProjectFile = ['project.json', 'package.json'].some((f) => existsSync(join(context.workspaceRoot, projectRoot, f)));
+  const ownsProjectFile = ['project.json', 'package.json'].some((f) =>
+    existsSync(join(context.workspaceRoot, projectRoot, f)),
+  );
   return {
     projects: {
       [projectRoot]: {
@@ -56,7 +58,9 @@ export const createDependencies: CreateDependencies<PluginOptions> = (_options, 
     if (!existsSync(join(context.workspaceRoot, configFile))) continue;
     const config = parseSweepConfigText(readFileSync(join(context.workspaceRoot, configFile), 'utf8'), configFile);
     for (const library of config.libraries ?? []) {
-      const target = context.projects[library] ? library : projectByRoot.get(posix.normalize(library).replace(/\/+$/, ''));
+      const target = context.projects[library]
+        ? library
+        : projectByRoot.get(posix.normalize(library).replace(/\/+$/, ''));
       if (!target || target === source) continue;
       dependencies.push({ source, target, sourceFile: configFile, type: DependencyType.static });
     }

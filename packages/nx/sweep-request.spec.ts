@@ -58,7 +58,9 @@ describe('sweep requests', () => {
     });
 
     it('names project.json (executor options) and the field when inline options are invalid', () => {
-      expect(() => sweepConfigOf(root, 'exp', { command: 'run', retries: -1 })).toThrow(/^exp\/project\.json \(executor options\): retries: expected/);
+      expect(() => sweepConfigOf(root, 'exp', { command: 'run', retries: -1 })).toThrow(
+        /^exp\/project\.json \(executor options\): retries: expected/,
+      );
     });
 
     it('throws a ConfigError when there is neither a slurm.json nor a command', () => {
@@ -71,7 +73,9 @@ describe('sweep requests', () => {
 
   describe('pluginOptionsOf', () => {
     it('finds the nx-slurm entry among other plugins', () => {
-      expect(pluginOptionsOf(nxJsonWith({ defaultCluster: 'hpc', clusters: { hpc } }))).toMatchObject({ defaultCluster: 'hpc' });
+      expect(pluginOptionsOf(nxJsonWith({ defaultCluster: 'hpc', clusters: { hpc } }))).toMatchObject({
+        defaultCluster: 'hpc',
+      });
     });
 
     it('gives empty options without nx.json, without the entry, or for an entry registered as a string', () => {
@@ -81,12 +85,17 @@ describe('sweep requests', () => {
     });
 
     it('refuses invalid options naming nx.json and the field', () => {
-      expect(() => pluginOptionsOf(nxJsonWith({ clusters: { hpc: {} } }))).toThrow(/^nx\.json: clusters\.hpc\.host: expected/);
+      expect(() => pluginOptionsOf(nxJsonWith({ clusters: { hpc: {} } }))).toThrow(
+        /^nx\.json: clusters\.hpc\.host: expected/,
+      );
     });
 
     it('reads only the exact "nx-slurm" entry, not a plugin whose name merely contains it', () => {
       const nxJson: NxJsonConfiguration = {
-        plugins: [{ plugin: 'nx-slurm-extras', options: { x: 1 } }, { plugin: 'nx-slurm', options: { clusters: { hpc } } }],
+        plugins: [
+          { plugin: 'nx-slurm-extras', options: { x: 1 } },
+          { plugin: 'nx-slurm', options: { clusters: { hpc } } },
+        ],
       };
       expect(pluginOptionsOf(nxJson).clusters?.hpc).toMatchObject({ host: 'hpc-login' });
     });
@@ -134,7 +143,8 @@ describe('sweep requests', () => {
 
     it('picks the cluster: --cluster > NX_SLURM_CLUSTER > slurm.json > defaultCluster > local', () => {
       sweep({ cluster: 'c' });
-      const cluster = (flags: Record<string, unknown>, nxJson = twoClusters) => sweepRequestOf(contextFor(nxJson), 'exp', flags).cluster.name;
+      const cluster = (flags: Record<string, unknown>, nxJson = twoClusters) =>
+        sweepRequestOf(contextFor(nxJson), 'exp', flags).cluster.name;
 
       process.env.NX_SLURM_CLUSTER = 'b';
       expect(cluster({ cluster: 'd' })).toBe('d');
@@ -158,7 +168,9 @@ describe('sweep requests', () => {
 
     it('refuses an unknown cluster naming where it came from', () => {
       sweep();
-      expect(() => sweepRequestOf(contextFor(twoClusters), 'exp', { cluster: 'nope' })).toThrow(/^command line: --cluster: expected a known cluster/);
+      expect(() => sweepRequestOf(contextFor(twoClusters), 'exp', { cluster: 'nope' })).toThrow(
+        /^command line: --cluster: expected a known cluster/,
+      );
     });
 
     it('resolves libraries by workspace folder or by Nx project name, in order', () => {
@@ -177,7 +189,9 @@ describe('sweep requests', () => {
       const error = catchError(() => sweepRequestOf(contextFor(), 'exp', {}));
 
       expect(error).toBeInstanceOf(ConfigError);
-      expect(error.message).toBe('experiments/exp/slurm.json: libraries[1]: expected a workspace folder or an Nx project name, found "no-such-lib"');
+      expect(error.message).toBe(
+        'experiments/exp/slurm.json: libraries[1]: expected a workspace folder or an Nx project name, found "no-such-lib"',
+      );
     });
 
     it('selects one index, given as a number or a string', () => {
@@ -196,8 +210,10 @@ describe('sweep requests', () => {
     });
 
     it('refuses an empty sweep before anything else', () => {
-      sweep({ matrix: { lr: [0.1] , exclude: [{ lr: 0.1 }] } });
-      expect(() => sweepRequestOf(contextFor(), 'exp', {})).toThrow(/^experiments\/exp\/slurm\.json: matrix: expected at least one argument vector/);
+      sweep({ matrix: { lr: [0.1], exclude: [{ lr: 0.1 }] } });
+      expect(() => sweepRequestOf(contextFor(), 'exp', {})).toThrow(
+        /^experiments\/exp\/slurm\.json: matrix: expected at least one argument vector/,
+      );
     });
   });
 });

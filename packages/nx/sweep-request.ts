@@ -36,16 +36,30 @@ export function pluginOptionsOf(nxJson: NxJsonConfiguration | undefined): Plugin
  * The sweep of a project: inline executor options when they hold a `command`, else the
  * project's slurm.json. Everything is validated here, before any connection.
  */
-export function sweepConfigOf(workspaceRoot: string, projectRoot: string, options: Record<string, unknown>): { config: SweepConfig; file: string } {
+export function sweepConfigOf(
+  workspaceRoot: string,
+  projectRoot: string,
+  options: Record<string, unknown>,
+): { config: SweepConfig; file: string } {
   if (typeof options.command === 'string') {
     // Nx adds `__overrides_unparsed__` (the raw command line) to every executor's options
-    const inline = Object.fromEntries(Object.entries(options).filter(([key]) => !RUN_FLAGS.includes(key) && !key.startsWith('__')));
-    return { config: parseSweepConfig(inline, `${join(projectRoot, 'project.json')} (executor options)`), file: join(projectRoot, 'project.json') };
+    const inline = Object.fromEntries(
+      Object.entries(options).filter(([key]) => !RUN_FLAGS.includes(key) && !key.startsWith('__')),
+    );
+    return {
+      config: parseSweepConfig(inline, `${join(projectRoot, 'project.json')} (executor options)`),
+      file: join(projectRoot, 'project.json'),
+    };
   }
   const file = join(projectRoot, SWEEP_CONFIG_FILE);
   const path = join(workspaceRoot, file);
   if (!existsSync(path)) {
-    throw new ConfigError({ file, path: '', expected: `a ${SWEEP_CONFIG_FILE} or a "command" in the executor options`, found: 'neither' });
+    throw new ConfigError({
+      file,
+      path: '',
+      expected: `a ${SWEEP_CONFIG_FILE} or a "command" in the executor options`,
+      found: 'neither',
+    });
   }
   return { config: parseSweepConfigText(readFileSync(path, 'utf8'), file), file };
 }
@@ -73,7 +87,12 @@ export function sweepRequestOf(context: ExecutorContext, projectName: string, op
   });
   const index = options.index === undefined ? undefined : Number(options.index);
   if (index !== undefined && !(Number.isInteger(index) && index >= 0 && index < vectors.length)) {
-    throw new ConfigError({ file, path: 'index', expected: `an index from 0 to ${vectors.length - 1}`, found: String(options.index) });
+    throw new ConfigError({
+      file,
+      path: 'index',
+      expected: `an index from 0 to ${vectors.length - 1}`,
+      found: String(options.index),
+    });
   }
   return {
     workspaceRoot: context.root,

@@ -7,7 +7,13 @@ const vectors = [
   ['--lr', '0.1'],
   ['--lr', 'a b'],
 ];
-const targets = sweepTargets({ projectRoot: 'experiments/exp', jobName: 'exp', config, vectors, libraryFolders: ['libs/metrics'] });
+const targets = sweepTargets({
+  projectRoot: 'experiments/exp',
+  jobName: 'exp',
+  config,
+  vectors,
+  libraryFolders: ['libs/metrics'],
+});
 
 describe('indexTargetName / indexOfTarget', () => {
   it('names index i slurm-array--<i> and reads the index back', () => {
@@ -18,7 +24,15 @@ describe('indexTargetName / indexOfTarget', () => {
   });
 
   it('gives undefined for any other target name', () => {
-    for (const name of ['slurm-array', 'slurm-array--', 'slurm-array--x', 'slurm-array--1a', 'xslurm-array--1', 'slurm-status', 'build']) {
+    for (const name of [
+      'slurm-array',
+      'slurm-array--',
+      'slurm-array--x',
+      'slurm-array--1a',
+      'xslurm-array--1',
+      'slurm-status',
+      'build',
+    ]) {
       expect(indexOfTarget(name)).toBeUndefined();
     }
   });
@@ -35,7 +49,9 @@ describe('sweepTargets', () => {
 
   it('makes index tasks depend on the source, the libraries given as folders and NX_SLURM_CLUSTER', () => {
     const inputs = targets['slurm-array--1'].inputs;
-    expect(inputs).toEqual(expect.arrayContaining(['default', '^default', '{workspaceRoot}/libs/metrics/**/*', { env: 'NX_SLURM_CLUSTER' }]));
+    expect(inputs).toEqual(
+      expect.arrayContaining(['default', '^default', '{workspaceRoot}/libs/metrics/**/*', { env: 'NX_SLURM_CLUSTER' }]),
+    );
   });
 
   it('describes each index by its job name, command and arguments, quoted as a shell would read them', () => {

@@ -16,22 +16,32 @@ type LocalModule = typeof import('./local');
 
 function compileScheduler(outDir: string): LocalModule {
   const configFile = join(__dirname, '..', '..', 'tsconfig.build.json');
-  const parsed = ts.getParsedCommandLineOfConfigFile(configFile, { outDir, declaration: false, sourceMap: false }, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-      throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    configFile,
+    { outDir, declaration: false, sourceMap: false },
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+        throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+      },
     },
-  })!;
+  )!;
   const program = ts.createProgram([join(__dirname, 'local.ts'), join(__dirname, 'local-runner.ts')], parsed.options);
   const { emitSkipped } = program.emit();
   if (emitSkipped) throw new Error('could not compile the local scheduler');
   const compiled = join(outDir, 'packages', 'scheduler');
   if (!existsSync(join(compiled, 'local-runner.js'))) throw new Error(`no local-runner.js in ${compiled}`);
-  return require(join(compiled, 'local.js')) as LocalModule;
+  // the compiled module, loaded at run time: the runner it forks must be plain JavaScript
+  return require(join(compiled, 'local.js')) as LocalModule; // eslint-disable-line @typescript-eslint/no-require-imports
 }
 
 /** Polls `read` until `done` holds, failing with the last value seen at the deadline. */
-async function waitFor<T>(read: () => Promise<T> | T, done: (value: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
+async function waitFor<T>(
+  read: () => Promise<T> | T,
+  done: (value: T) => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -100,7 +110,9 @@ describe('LocalScheduler (real processes)', () => {
   });
 
   it('runs each element as `bash job.sbatch <offset>` in the run folder, with the Slurm variables', async () => {
-    const runDir = runDirWith('printf "%s|%s|%s|%s|%s" "$1" "$SLURM_ARRAY_JOB_ID" "$SLURM_ARRAY_TASK_ID" "$SLURM_JOB_ID" "$PWD" > "env.$SLURM_ARRAY_TASK_ID"');
+    const runDir = runDirWith(
+      'printf "%s|%s|%s|%s|%s" "$1" "$SLURM_ARRAY_JOB_ID" "$SLURM_ARRAY_TASK_ID" "$SLURM_JOB_ID" "$PWD" > "env.$SLURM_ARRAY_TASK_ID"',
+    );
 
     const job = await scheduler.submit({ runDir, taskIds: [0, 2], offset: 10, maxConcurrent: 2 });
     await untilFinal([job]);
@@ -126,7 +138,9 @@ describe('LocalScheduler (real processes)', () => {
   });
 
   it('never runs more than maxConcurrent elements at once, and does use them all', async () => {
-    const runDir = runDirWith('date +%s%N > "start.$SLURM_ARRAY_TASK_ID"\nsleep 0.4\ndate +%s%N > "end.$SLURM_ARRAY_TASK_ID"');
+    const runDir = runDirWith(
+      'date +%s%N > "start.$SLURM_ARRAY_TASK_ID"\nsleep 0.4\ndate +%s%N > "end.$SLURM_ARRAY_TASK_ID"',
+    );
     const taskIds = [0, 1, 2, 3, 4];
 
     const job = await scheduler.submit({ runDir, taskIds, offset: 0, maxConcurrent: 2 });
@@ -152,7 +166,12 @@ describe('LocalScheduler (real processes)', () => {
     expect(Date.parse(element.end!) - Date.parse(element.start!)).toBeGreaterThanOrEqual(1000);
     const child = Number(readFileSync(join(runDir, 'child.pid'), 'utf8'));
     leftovers.push(child);
-    await waitFor(() => isRunning(child), (running) => !running, `the child ${child} to be killed`, 3000);
+    await waitFor(
+      () => isRunning(child),
+      (running) => !running,
+      `the child ${child} to be killed`,
+      3000,
+    );
   });
 
   it('kills a child that ignores SIGTERM after the kill wait, even when bash itself exited on SIGTERM', async () => {
@@ -165,16 +184,31 @@ describe('LocalScheduler (real processes)', () => {
     const child = Number(readFileSync(join(runDir, 'child.pid'), 'utf8'));
     leftovers.push(child);
     expect(isRunning(child)).toBe(true);
-    await waitFor(() => isRunning(child), (running) => !running, `the SIGTERM-proof child ${child} to be killed`, 10_000);
+    await waitFor(
+      () => isRunning(child),
+      (running) => !running,
+      `the SIGTERM-proof child ${child} to be killed`,
+      10_000,
+    );
   }, 20_000);
 
   it('cancels one running element, leaving the others running, then the whole job', async () => {
     const runDir = runDirWith('sleep 300');
     const job = await scheduler.submit({ runDir, taskIds: [0, 1, 2], offset: 0, maxConcurrent: 3 });
-    await waitFor(() => scheduler.poll([job]), (elements) => elements.every((e) => e.state === 'RUNNING'), 'all three to run');
+    await waitFor(
+      () => scheduler.poll([job]),
+      (elements) => elements.every((e) => e.state === 'RUNNING'),
+      'all three to run',
+    );
 
     await scheduler.cancel([job], [{ jobId: job.jobId, taskId: 1 }]);
-    const afterOne = byTask(await waitFor(() => scheduler.poll([job]), (elements) => byTask(elements)[1].state === 'CANCELLED', 'element 1 cancelled'));
+    const afterOne = byTask(
+      await waitFor(
+        () => scheduler.poll([job]),
+        (elements) => byTask(elements)[1].state === 'CANCELLED',
+        'element 1 cancelled',
+      ),
+    );
 
     expect(afterOne[0].state).toBe('RUNNING');
     expect(afterOne[2].state).toBe('RUNNING');
@@ -187,7 +221,13 @@ describe('LocalScheduler (real processes)', () => {
   it('cancels pending elements without ever starting them', async () => {
     const runDir = runDirWith('touch "started.$SLURM_ARRAY_TASK_ID"\nsleep 300');
     const job = await scheduler.submit({ runDir, taskIds: [0, 1, 2], offset: 0, maxConcurrent: 1 });
-    const before = byTask(await waitFor(() => scheduler.poll([job]), (elements) => byTask(elements)[0].state === 'RUNNING', 'element 0 to run'));
+    const before = byTask(
+      await waitFor(
+        () => scheduler.poll([job]),
+        (elements) => byTask(elements)[0].state === 'RUNNING',
+        'element 0 to run',
+      ),
+    );
     expect([before[1].state, before[2].state]).toEqual(['PENDING', 'PENDING']);
 
     await scheduler.cancel([job]);
@@ -202,21 +242,33 @@ describe('LocalScheduler (real processes)', () => {
     const runDir = runDirWith('sleep 300');
     const a = await scheduler.submit({ runDir, taskIds: [0], offset: 0, maxConcurrent: 1 });
     const b = await scheduler.submit({ runDir, taskIds: [0], offset: 0, maxConcurrent: 1 });
-    await waitFor(() => scheduler.poll([a, b]), (elements) => elements.every((e) => e.state === 'RUNNING'), 'both jobs to run');
+    await waitFor(
+      () => scheduler.poll([a, b]),
+      (elements) => elements.every((e) => e.state === 'RUNNING'),
+      'both jobs to run',
+    );
 
     await scheduler.cancel([a, b], [{ jobId: b.jobId, taskId: 0 }]);
     await waitFor(() => scheduler.poll([b]), allFinal, 'job b to be cancelled');
     expect((await scheduler.poll([a]))[0].state).toBe('RUNNING');
 
     await scheduler.cancel([a]);
-    expect((await untilFinal([a, b])).map((e) => `${e.jobId}:${e.state}`)).toEqual([`${a.jobId}:CANCELLED`, `${b.jobId}:CANCELLED`]);
+    expect((await untilFinal([a, b])).map((e) => `${e.jobId}:${e.state}`)).toEqual([
+      `${a.jobId}:CANCELLED`,
+      `${b.jobId}:CANCELLED`,
+    ]);
   });
 
   it('allocates a different job id to every submission, also from schedulers sharing the folder', async () => {
     const runDir = runDirWith('exit 0');
     const schedulers = [scheduler, new LocalScheduler(join(dir, 'local')), new LocalScheduler(join(dir, 'local'))];
 
-    const jobs = await Promise.all(schedulers.flatMap((s) => [s.submit({ runDir, taskIds: [0], offset: 0 }), s.submit({ runDir, taskIds: [0], offset: 0 })]));
+    const jobs = await Promise.all(
+      schedulers.flatMap((s) => [
+        s.submit({ runDir, taskIds: [0], offset: 0 }),
+        s.submit({ runDir, taskIds: [0], offset: 0 }),
+      ]),
+    );
     await untilFinal(jobs);
 
     const ids = jobs.map((job) => Number(job.jobId));

@@ -73,7 +73,9 @@ export class LocalScheduler implements Scheduler {
       const state: LocalJobState = JSON.parse(await readFile(localJobFiles(this.jobsDir, job.jobId).state, 'utf8'));
       if (isAlive(state.runnerPid)) return state.elements;
       // the runner died with the machine or was killed: what it left unfinished will never end
-      return state.elements.map((e) => (isFinal(e.state) ? e : { ...e, state: 'NODE_FAIL', reason: 'local runner gone' }));
+      return state.elements.map((e) =>
+        isFinal(e.state) ? e : { ...e, state: 'NODE_FAIL', reason: 'local runner gone' },
+      );
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       // the runner has not written its first snapshot yet

@@ -13,7 +13,10 @@ export class SlurmScheduler implements Scheduler {
   private cachedLimits?: SchedulerLimits;
 
   /** `maxArraySize` from the cluster profile overrides what scontrol reports. */
-  constructor(transport: Transport, private readonly maxArraySizeOverride?: number) {
+  constructor(
+    transport: Transport,
+    private readonly maxArraySizeOverride?: number,
+  ) {
     this.client = new SlurmClient((argv) => transport.exec(argv));
   }
 

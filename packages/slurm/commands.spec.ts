@@ -11,13 +11,21 @@ import {
 describe('sbatchArgv', () => {
   it('submits the script with the array spec, throttle and offset as its argument', () => {
     expect(sbatchArgv({ scriptPath: '/r/job.sbatch', arraySpec: '2,5,7', maxConcurrent: 3, offset: 0 })).toEqual([
-      'sbatch', '--parsable', '--array=2,5,7%3', '/r/job.sbatch', '0',
+      'sbatch',
+      '--parsable',
+      '--array=2,5,7%3',
+      '/r/job.sbatch',
+      '0',
     ]);
   });
 
   it('leaves the throttle out when there is none', () => {
     expect(sbatchArgv({ scriptPath: '/r/job.sbatch', arraySpec: '0-999', offset: 1001 })).toEqual([
-      'sbatch', '--parsable', '--array=0-999', '/r/job.sbatch', '1001',
+      'sbatch',
+      '--parsable',
+      '--array=0-999',
+      '/r/job.sbatch',
+      '1001',
     ]);
   });
 
@@ -48,12 +56,30 @@ describe('parseSbatchOutput', () => {
 
 describe('query command lines', () => {
   it('squeue lists every element of every job, finished ones too', () => {
-    expect(squeueArgv(['12', '15'])).toEqual(['squeue', '-r', '-h', '-t', 'all', '-j', '12,15', '-o', '%i|%T|%r|%N|%S|%e']);
+    expect(squeueArgv(['12', '15'])).toEqual([
+      'squeue',
+      '-r',
+      '-h',
+      '-t',
+      'all',
+      '-j',
+      '12,15',
+      '-o',
+      '%i|%T|%r|%N|%S|%e',
+    ]);
   });
 
   it('sacct runs under env SLURM_BITSTR_LEN=0 so folded rows stay whole over ssh too', () => {
     expect(sacctArgv(['12', '15'])).toEqual([
-      'env', 'SLURM_BITSTR_LEN=0', 'sacct', '-j', '12,15', '-X', '-P', '-n', '--format=JobID,JobIDRaw,State,ExitCode,Start,End,NodeList',
+      'env',
+      'SLURM_BITSTR_LEN=0',
+      'sacct',
+      '-j',
+      '12,15',
+      '-X',
+      '-P',
+      '-n',
+      '--format=JobID,JobIDRaw,State,ExitCode,Start,End,NodeList',
     ]);
   });
 
@@ -69,7 +95,15 @@ describe('scancelArgv', () => {
   });
 
   it('cancels only the given elements', () => {
-    expect(scancelArgv(['21'], [{ jobId: '21', taskId: 1 }, { jobId: '21', taskId: 7 }])).toEqual(['scancel', '21_1', '21_7']);
+    expect(
+      scancelArgv(
+        ['21'],
+        [
+          { jobId: '21', taskId: 1 },
+          { jobId: '21', taskId: 7 },
+        ],
+      ),
+    ).toEqual(['scancel', '21_1', '21_7']);
   });
 
   it('refuses an empty element list rather than cancelling nothing by accident', () => {

@@ -8,11 +8,16 @@ const OBVIOUS_REASONS = new Set(['None', 'NonZeroExitCode']);
 export function describeFailure(status: ElementStatus): string {
   const { state, exitCode, signal, reason } = status;
   // reported as a result only once `retries` are used up (or were 0)
-  if (isTransient(state)) return `${state} (lost to the cluster, not to the program; "retries" in slurm.json resubmits such indices automatically)`;
+  if (isTransient(state))
+    return `${state} (lost to the cluster, not to the program; "retries" in slurm.json resubmits such indices automatically)`;
   switch (state) {
     case 'FAILED': {
       const details = [
-        signal !== undefined ? `killed by signal ${signal}` : exitCode !== undefined ? `exit code ${exitCode}` : undefined,
+        signal !== undefined
+          ? `killed by signal ${signal}`
+          : exitCode !== undefined
+            ? `exit code ${exitCode}`
+            : undefined,
         reason !== undefined && !OBVIOUS_REASONS.has(reason) ? reason : undefined,
       ].filter((part) => part !== undefined);
       return details.length === 0 ? 'FAILED' : `FAILED (${details.join('; ')})`;

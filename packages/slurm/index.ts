@@ -1,13 +1,7 @@
 export { isFinal, isSuccess, isTransient, normalizeState, type SlurmState } from './states';
 export { mergeStatuses, parseSacct, parseSqueue, type ElementStatus } from './element-status';
 export { describeFailure } from './describe-failure';
-export {
-  encodeArgv,
-  encodeEnv,
-  renderJobScript,
-  type JobScriptSpec,
-  type SbatchResources,
-} from './job-script';
+export { encodeArgv, encodeEnv, renderJobScript, type JobScriptSpec, type SbatchResources } from './job-script';
 export {
   parseSbatchOutput,
   parseSlurmConfig,

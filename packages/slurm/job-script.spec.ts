@@ -19,7 +19,16 @@ describe('renderJobScript: #SBATCH lines', () => {
   it('writes the name, Slurm log files and every resource, extras verbatim', () => {
     const script = renderJobScript({
       ...baseSpec,
-      resources: { time: '02:00:00', cpusPerTask: 4, mem: '16G', gpus: 1, partition: 'gpu', account: 'lab', qos: 'normal', extra: ['--exclusive', '--constraint=a100|h100'] },
+      resources: {
+        time: '02:00:00',
+        cpusPerTask: 4,
+        mem: '16G',
+        gpus: 1,
+        partition: 'gpu',
+        account: 'lab',
+        qos: 'normal',
+        extra: ['--exclusive', '--constraint=a100|h100'],
+      },
     });
     expect(script.startsWith('#!/bin/bash\n#SBATCH')).toBe(true);
     expect(directives(script)).toEqual([
@@ -42,7 +51,7 @@ describe('renderJobScript: #SBATCH lines', () => {
     expect(directives(renderJobScript({ ...baseSpec, resources: { gpus: 0 } }))).toHaveLength(3);
   });
 
-  it("quotes values the way sbatch splits them (spaces, #, quotes; backslash escapes even in quotes)", () => {
+  it('quotes values the way sbatch splits them (spaces, #, quotes; backslash escapes even in quotes)', () => {
     // sbatch read this line back as `a b#c"d\e'f` on the lab cluster (22.05).
     const script = renderJobScript({ ...baseSpec, jobName: `a b#c"d\\e'f` });
     expect(directives(script)[0]).toBe(`#SBATCH --job-name="a b#c\\"d\\\\e'f"`);
@@ -101,8 +110,23 @@ describe('encodeArgv / encodeEnv', () => {
 
 describe('renderJobScript: running the script with bash', () => {
   const HOSTILE_ARGS = [
-    'with space', "it's", '"double"', '$(touch pwned)', '`touch pwned2`', 'new\nline', '', 'ünïcödé ✓ 日本',
-    '$HOME', '*', '--flag=a b', '\\back\\slash', 'tab\there', 'trailing\n', '-n', ';', '&& touch pwned3',
+    'with space',
+    "it's",
+    '"double"',
+    '$(touch pwned)',
+    '`touch pwned2`',
+    'new\nline',
+    '',
+    'ünïcödé ✓ 日本',
+    '$HOME',
+    '*',
+    '--flag=a b',
+    '\\back\\slash',
+    'tab\there',
+    'trailing\n',
+    '-n',
+    ';',
+    '&& touch pwned3',
   ];
   const HOSTILE_ENV = `$(touch pwned4) \`touch pwned5\` "q" 's' \\ \nline2=x\n`;
   // Dumps what the program received, byte for byte, into its output folder.
@@ -146,7 +170,8 @@ describe('renderJobScript: running the script with bash', () => {
     return spawnSync('bash', [scriptPath, ...offset], { env, cwd: root });
   }
   const words = (file: string) => readFileSync(file).toString('utf8').split('\0').slice(0, -1);
-  const writeArgs = (index: number, argv: string[]) => writeFileSync(join(runDir, 'args', String(index)), encodeArgv(argv));
+  const writeArgs = (index: number, argv: string[]) =>
+    writeFileSync(join(runDir, 'args', String(index)), encodeArgv(argv));
 
   it('delivers hostile arguments and env values byte for byte, and evaluates none of them', () => {
     writeArgs(1003, ['bash', '-c', PROBE, 'probe', ...HOSTILE_ARGS]);
@@ -156,7 +181,9 @@ describe('renderJobScript: running the script with bash', () => {
 
     expect(result.status).toBe(0);
     const outputDir = join(runDir, 'out', '1003');
-    expect(readFileSync(join(outputDir, 'argv.bin'))).toEqual(Buffer.from(HOSTILE_ARGS.map((arg) => `${arg}\0`).join(''), 'utf8'));
+    expect(readFileSync(join(outputDir, 'argv.bin'))).toEqual(
+      Buffer.from(HOSTILE_ARGS.map((arg) => `${arg}\0`).join(''), 'utf8'),
+    );
     expect(words(join(outputDir, 'seen.bin'))).toEqual([
       HOSTILE_ENV,
       'set up',
@@ -221,10 +248,7 @@ describe('renderJobScript: running the script with bash', () => {
     writeArgs(6, ['true']);
     mkdirSync(join(runDir, 'exit'));
     writeFileSync(join(runDir, 'exit', '6'), '0\n');
-    writeFileSync(
-      scriptPath,
-      renderJobScript({ ...baseSpec, runDir, sourceDir, setup: ['exit 7'] }),
-    );
+    writeFileSync(scriptPath, renderJobScript({ ...baseSpec, runDir, sourceDir, setup: ['exit 7'] }));
     expect(run('6').status).toBe(7);
     expect(existsSync(join(runDir, 'exit', '6'))).toBe(false);
   });

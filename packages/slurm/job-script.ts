@@ -45,7 +45,8 @@ function directive(option: string, value: string): string {
 }
 
 function positiveInteger(name: string, value: number): string {
-  if (!Number.isInteger(value) || value < 1) throw new Error(`resources.${name} must be a positive integer, got ${value}.`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`resources.${name} must be a positive integer, got ${value}.`);
   return String(value);
 }
 
@@ -64,7 +65,9 @@ function resourceDirectives(resources: SbatchResources): string[] {
   if (resources.qos !== undefined) lines.push(directive('--qos', resources.qos));
   for (const option of resources.extra ?? []) {
     if (!option.startsWith('-') || /[\r\n\0]/.test(option)) {
-      throw new Error(`resources.extra entries must be sbatch options on one line, like "--exclusive"; got ${JSON.stringify(option)}.`);
+      throw new Error(
+        `resources.extra entries must be sbatch options on one line, like "--exclusive"; got ${JSON.stringify(option)}.`,
+      );
     }
     lines.push(`#SBATCH ${option}`);
   }
@@ -129,7 +132,7 @@ export function renderJobScript(spec: JobScriptSpec): string {
     `  while IFS= read -r -d '' nx_slurm_kv; do export "$nx_slurm_kv"; done <${run}/env.bin`,
     '  unset nx_slurm_kv',
     'fi',
-    `export PYTHONPATH=${pythonPath.map(quoteWord).join(':')}"\${PYTHONPATH:+:\$PYTHONPATH}"`,
+    `export PYTHONPATH=${pythonPath.map(quoteWord).join(':')}"\${PYTHONPATH:+:$PYTHONPATH}"`,
     '',
     ...(spec.setup.length > 0 ? ['# setup (from the sweep configuration)', ...spec.setup, ''] : []),
     '# NUL-terminated words; a read loop rather than `mapfile -d` works on bash 4.2 too.',
@@ -166,7 +169,9 @@ export function encodeEnv(env: Record<string, string>): Buffer {
     .map((key) => {
       const value = env[key];
       if (!ENV_NAME.test(key)) {
-        throw new Error(`env key ${JSON.stringify(key)} is not a variable name (letters, digits, _; not first a digit).`);
+        throw new Error(
+          `env key ${JSON.stringify(key)} is not a variable name (letters, digits, _; not first a digit).`,
+        );
       }
       if (key.startsWith('NX_SLURM_')) throw new Error(`env key ${key} is reserved: nx-slurm sets it for each index.`);
       if (value.includes('\0')) throw new Error(`env ${key} contains a NUL byte, which no program can receive.`);

@@ -27,7 +27,12 @@ const SACCT = `15_0|16|COMPLETED|0:0|2026-11-27T21:04:43|2026-11-27T21:04:46|nod
 describe('SlurmClient.submit', () => {
   it('submits the compressed task ids with throttle and offset, and returns the job id', async () => {
     const { exec, calls } = fakeExec({ sbatch: { stdout: '1234;lab\n' } });
-    const jobId = await new SlurmClient(exec).submit({ scriptPath: '/r/job.sbatch', taskIds: [7, 2, 5, 3, 4], maxConcurrent: 3, offset: 0 });
+    const jobId = await new SlurmClient(exec).submit({
+      scriptPath: '/r/job.sbatch',
+      taskIds: [7, 2, 5, 3, 4],
+      maxConcurrent: 3,
+      offset: 0,
+    });
     expect(jobId).toBe('1234');
     expect(calls).toEqual([['sbatch', '--parsable', '--array=2-5,7%3', '/r/job.sbatch', '0']]);
   });
@@ -35,7 +40,9 @@ describe('SlurmClient.submit', () => {
   it('throws a retryable SlurmError for a busy controller, with its stderr', async () => {
     const stderr = 'sbatch: error: Batch job submission failed: Socket timed out on send/recv operation\n';
     const { exec } = fakeExec({ sbatch: { stderr, code: 1 } });
-    const error = await new SlurmClient(exec).submit({ scriptPath: '/s', taskIds: [0], offset: 0 }).catch((e: unknown) => e);
+    const error = await new SlurmClient(exec)
+      .submit({ scriptPath: '/s', taskIds: [0], offset: 0 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SlurmError);
     expect(error).toMatchObject({ command: 'sbatch', stderr, code: 1, retryable: true });
     expect((error as SlurmError).message).toContain('Socket timed out on send/recv operation');
@@ -44,11 +51,13 @@ describe('SlurmClient.submit', () => {
   it.each([
     'sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)',
     'sbatch: error: Slurm temporarily unable to accept job, sleeping and retrying',
-    'sbatch: error: QOSMaxSubmitJobPerUserLimit\nsbatch: error: Batch job submission failed: Job violates accounting/QOS policy (job submit limit, user\'s size and/or time limits)',
+    "sbatch: error: QOSMaxSubmitJobPerUserLimit\nsbatch: error: Batch job submission failed: Job violates accounting/QOS policy (job submit limit, user's size and/or time limits)",
     'sbatch: error: AssocMaxSubmitJobLimit',
   ])('marks %j retryable', async (stderr) => {
     const { exec } = fakeExec({ sbatch: { stderr, code: 1 } });
-    await expect(new SlurmClient(exec).submit({ scriptPath: '/s', taskIds: [0], offset: 0 })).rejects.toMatchObject({ retryable: true });
+    await expect(new SlurmClient(exec).submit({ scriptPath: '/s', taskIds: [0], offset: 0 })).rejects.toMatchObject({
+      retryable: true,
+    });
   });
 
   it.each([
@@ -57,12 +66,16 @@ describe('SlurmClient.submit', () => {
     'sbatch: error: Batch job submission failed: Invalid job array specification',
   ])('marks %j final', async (stderr) => {
     const { exec } = fakeExec({ sbatch: { stderr, code: 1 } });
-    await expect(new SlurmClient(exec).submit({ scriptPath: '/s', taskIds: [0], offset: 0 })).rejects.toMatchObject({ retryable: false });
+    await expect(new SlurmClient(exec).submit({ scriptPath: '/s', taskIds: [0], offset: 0 })).rejects.toMatchObject({
+      retryable: false,
+    });
   });
 
   it('refuses an empty array before running anything', async () => {
     const { exec, calls } = fakeExec({});
-    await expect(new SlurmClient(exec).submit({ scriptPath: '/s', taskIds: [], offset: 0 })).rejects.toThrow('no task ids');
+    await expect(new SlurmClient(exec).submit({ scriptPath: '/s', taskIds: [], offset: 0 })).rejects.toThrow(
+      'no task ids',
+    );
     expect(calls).toEqual([]);
   });
 });
@@ -90,7 +103,9 @@ describe('SlurmClient.poll', () => {
       sacct: { stdout: '15_0|16|COMPLETED|0:0|s|e|node1\n' },
     });
     const statuses = await new SlurmClient(exec).poll(['15']);
-    expect(statuses).toEqual([{ jobId: '15', taskId: 0, state: 'COMPLETED', exitCode: 0, node: 'node1', start: 's', end: 'e' }]);
+    expect(statuses).toEqual([
+      { jobId: '15', taskId: 0, state: 'COMPLETED', exitCode: 0, node: 'node1', start: 's', end: 'e' },
+    ]);
   });
 
   it('without accounting, uses squeue alone from then on', async () => {
@@ -115,7 +130,11 @@ describe('SlurmClient.poll', () => {
       squeue: { stderr: 'slurm_load_jobs error: Unable to contact slurm controller (connect failure)\n', code: 1 },
       sacct: { stdout: '' },
     });
-    await expect(new SlurmClient(exec).poll(['15'])).rejects.toMatchObject({ name: 'SlurmError', command: 'squeue', retryable: true });
+    await expect(new SlurmClient(exec).poll(['15'])).rejects.toMatchObject({
+      name: 'SlurmError',
+      command: 'squeue',
+      retryable: true,
+    });
   });
 
   it.each([
@@ -148,7 +167,10 @@ describe('SlurmClient.cancel and config', () => {
     await client.cancel(['21'], [{ jobId: '21', taskId: 7 }]);
     await client.cancel([]);
     await client.cancel(['21'], []);
-    expect(calls).toEqual([['scancel', '21', '22'], ['scancel', '21_7']]);
+    expect(calls).toEqual([
+      ['scancel', '21', '22'],
+      ['scancel', '21_7'],
+    ]);
   });
 
   it('throws when scancel fails', async () => {
@@ -157,7 +179,9 @@ describe('SlurmClient.cancel and config', () => {
   });
 
   it('reads the limits from scontrol show config', async () => {
-    const { exec, calls } = fakeExec({ scontrol: { stdout: 'MaxArraySize            = 10001\nMinJobAge               = 300 sec\n' } });
+    const { exec, calls } = fakeExec({
+      scontrol: { stdout: 'MaxArraySize            = 10001\nMinJobAge               = 300 sec\n' },
+    });
     expect(await new SlurmClient(exec).config()).toEqual({ maxArraySize: 10001, minJobAge: 300, maxJobCount: 10000 });
     expect(calls).toEqual([['scontrol', 'show', 'config']]);
   });

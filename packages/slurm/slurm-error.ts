@@ -28,6 +28,11 @@ export class SlurmError extends Error {
   /** Builds the error for a command's output, deciding from its message whether to retry. */
   static from(command: string, result: { stderr: string; stdout: string; code: number | null }): SlurmError {
     const printed = `${result.stderr}\n${result.stdout}`;
-    return new SlurmError(command, result.stderr || result.stdout, result.code, RETRYABLE.some((pattern) => pattern.test(printed)));
+    return new SlurmError(
+      command,
+      result.stderr || result.stdout,
+      result.code,
+      RETRYABLE.some((pattern) => pattern.test(printed)),
+    );
   }
 }

@@ -32,8 +32,26 @@ describe('normalizeState', () => {
 });
 
 describe('state classes', () => {
-  const finals: SlurmState[] = ['COMPLETED', 'FAILED', 'OUT_OF_MEMORY', 'TIMEOUT', 'CANCELLED', 'NODE_FAIL', 'BOOT_FAIL', 'PREEMPTED', 'DEADLINE'];
-  const notFinal: SlurmState[] = ['PENDING', 'RUNNING', 'CONFIGURING', 'COMPLETING', 'SUSPENDED', 'REQUEUED', 'UNKNOWN'];
+  const finals: SlurmState[] = [
+    'COMPLETED',
+    'FAILED',
+    'OUT_OF_MEMORY',
+    'TIMEOUT',
+    'CANCELLED',
+    'NODE_FAIL',
+    'BOOT_FAIL',
+    'PREEMPTED',
+    'DEADLINE',
+  ];
+  const notFinal: SlurmState[] = [
+    'PENDING',
+    'RUNNING',
+    'CONFIGURING',
+    'COMPLETING',
+    'SUSPENDED',
+    'REQUEUED',
+    'UNKNOWN',
+  ];
 
   it.each(finals)('%s is final', (state) => expect(isFinal(state)).toBe(true));
   it.each(notFinal)('%s is not final', (state) => expect(isFinal(state)).toBe(false));

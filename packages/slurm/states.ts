@@ -1,7 +1,17 @@
 /** States of an element still queued or running. */
 const ACTIVE_STATES = ['PENDING', 'RUNNING', 'CONFIGURING', 'COMPLETING', 'SUSPENDED', 'REQUEUED'] as const;
 /** States of an element that has ended (SLURM-FACTS.md): COMPLETED alone is success. */
-const ENDED_STATES = ['COMPLETED', 'FAILED', 'OUT_OF_MEMORY', 'TIMEOUT', 'CANCELLED', 'NODE_FAIL', 'BOOT_FAIL', 'PREEMPTED', 'DEADLINE'] as const;
+const ENDED_STATES = [
+  'COMPLETED',
+  'FAILED',
+  'OUT_OF_MEMORY',
+  'TIMEOUT',
+  'CANCELLED',
+  'NODE_FAIL',
+  'BOOT_FAIL',
+  'PREEMPTED',
+  'DEADLINE',
+] as const;
 
 /** Job states as sacct prints them, plus UNKNOWN for anything we cannot read. */
 export type SlurmState = (typeof ACTIVE_STATES)[number] | (typeof ENDED_STATES)[number] | 'UNKNOWN';

@@ -62,7 +62,10 @@ describe('argumentVectors', () => {
   });
 
   it('treats an empty args list as no args', () => {
-    expect(argumentVectors({ matrix: { lr: [1, 2] }, args: [] })).toEqual([['--lr', '1'], ['--lr', '2']]);
+    expect(argumentVectors({ matrix: { lr: [1, 2] }, args: [] })).toEqual([
+      ['--lr', '1'],
+      ['--lr', '2'],
+    ]);
     expect(argumentVectors({ args: [] })).toEqual([[]]);
   });
 
@@ -115,7 +118,10 @@ describe('argumentVectors', () => {
 
   it('applies exclude before include', () => {
     const matrix = matrixOf({ n: [1, 2], exclude: [{ n: 2 }], include: [{ n: 2, extra: 'x' }] });
-    expect(argumentVectors({ matrix })).toEqual([['--n', '1'], ['--n', '2', '--extra', 'x']]);
+    expect(argumentVectors({ matrix })).toEqual([
+      ['--n', '1'],
+      ['--n', '2', '--extra', 'x'],
+    ]);
   });
 
   it('makes each include its own point when the matrix has only include', () => {
@@ -131,7 +137,10 @@ describe('argumentVectors', () => {
   });
 
   it('is deterministic', () => {
-    const config = { matrix: matrixOf({ a: [1, 2, 3], b: ['x', 'y'], include: [{ a: 1, c: true }] }), args: ['-v', { s: 1 }] };
+    const config = {
+      matrix: matrixOf({ a: [1, 2, 3], b: ['x', 'y'], include: [{ a: 1, c: true }] }),
+      args: ['-v', { s: 1 }],
+    };
     expect(argumentVectors(config)).toEqual(argumentVectors(config));
   });
 });

@@ -42,7 +42,8 @@ function matrixPoints(matrix: Matrix): Point[] {
     (entry): entry is [string, Scalar[]] => entry[0] !== 'include' && entry[0] !== 'exclude',
   );
   // With only `include` there is no product to extend: each include is a point of its own.
-  if (dimensions.length === 0) return include.length ? include.map((extra) => new Map(Object.entries(extra))) : [new Map()];
+  if (dimensions.length === 0)
+    return include.length ? include.map((extra) => new Map(Object.entries(extra))) : [new Map()];
   const base = dimensions
     .reduce<Point[]>(
       (points, [key, values]) => points.flatMap((point) => values.map((value) => new Map(point).set(key, value))),

@@ -3,6 +3,7 @@ import { quoteWord } from './shell-quote';
 /** Words a POSIX shell reads back unchanged without quotes. */
 const PLAIN_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
 /** Characters a reader could not see or paste inside plain single quotes. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\x00-\x1f\x7f]/;
 
 /**

@@ -2,7 +2,7 @@
 export function compressIndices(indices: readonly number[]): string {
   const sorted = sortedIndices(indices);
   const ranges: string[] = [];
-  for (let start = 0; start < sorted.length; ) {
+  for (let start = 0; start < sorted.length;) {
     let end = start;
     while (end + 1 < sorted.length && sorted[end + 1] === sorted[end] + 1) end += 1;
     ranges.push(end === start ? `${sorted[start]}` : `${sorted[start]}-${sorted[end]}`);

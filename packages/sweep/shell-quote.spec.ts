@@ -5,7 +5,10 @@ import { quoteWord, shellQuote } from './shell-quote';
 function roundTrip(shell: string, argv: string[]): string[] {
   // printf '%s\0' prints each received argument NUL-terminated, byte for byte.
   const line = `printf '%s\\0' ${shellQuote(argv)}`;
-  const result = spawnSync(shell, ['-c', line], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: '/nonexistent', X: 'expanded' } });
+  const result = spawnSync(shell, ['-c', line], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: '/nonexistent', X: 'expanded' },
+  });
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
   return result.stdout.split('\0').slice(0, -1);

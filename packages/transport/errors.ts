@@ -23,7 +23,10 @@ export class HostKeyError extends TransportError {
     /** `SHA256:...` of the key the server presented. */
     readonly fingerprint: string,
   ) {
-    super(message, reason === 'unknown' ? 'HOST_KEY_UNKNOWN' : reason === 'changed' ? 'HOST_KEY_CHANGED' : 'HOST_KEY_REVOKED');
+    super(
+      message,
+      reason === 'unknown' ? 'HOST_KEY_UNKNOWN' : reason === 'changed' ? 'HOST_KEY_CHANGED' : 'HOST_KEY_REVOKED',
+    );
   }
 }
 

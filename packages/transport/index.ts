@@ -1,5 +1,11 @@
 export type { ExecOptions, ExecResult, Transport, TransportStats } from './transport';
-export { SshTransport, parseProxyJump, type HostKeyAcceptedEvent, type SshConnectOptions, type SshConnection } from './ssh';
+export {
+  SshTransport,
+  parseProxyJump,
+  type HostKeyAcceptedEvent,
+  type SshConnectOptions,
+  type SshConnection,
+} from './ssh';
 export { LocalTransport } from './local';
 export { AuthenticationError, ConnectionError, FileError, HostKeyError, TransportError } from './errors';
 export {

@@ -89,7 +89,10 @@ describe('verifyHostKey', () => {
 
   it('accepts the recorded key, plain or hashed', () => {
     expect(verifyHostKey(entries, '127.0.0.1', 2222, blob(K1))).toMatchObject({ status: 'match', entry: { line: 2 } });
-    expect(verifyHostKey(entries, 'login.example.org', 2222, blob(K1))).toMatchObject({ status: 'match', entry: { line: 1 } });
+    expect(verifyHostKey(entries, 'login.example.org', 2222, blob(K1))).toMatchObject({
+      status: 'match',
+      entry: { line: 1 },
+    });
   });
 
   it('reports an unknown host, also when only a CA line would cover it', () => {
@@ -105,7 +108,10 @@ describe('verifyHostKey', () => {
   });
 
   it('refuses a revoked key even where a plain line trusts it', () => {
-    expect(verifyHostKey(entries, 'revoked.example.org', 2222, blob(K2))).toMatchObject({ status: 'revoked', entry: { line: 4 } });
+    expect(verifyHostKey(entries, 'revoked.example.org', 2222, blob(K2))).toMatchObject({
+      status: 'revoked',
+      entry: { line: 4 },
+    });
   });
 
   it('lists the key types known for a host', () => {

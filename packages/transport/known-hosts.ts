@@ -44,7 +44,10 @@ export function hostToken(host: string, port: number): string {
 
 /** OpenSSH wildcard match: `*` any run of characters, `?` one character, case-insensitive. */
 function wildcardMatch(pattern: string, name: string): boolean {
-  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${regex}$`, 'i').test(name);
 }
 
@@ -81,7 +84,12 @@ export type HostKeyVerdict =
  * Verifies the key a server presented (its blob) for host:port. A host known only with keys
  * of other types is `changed` too: we never silently trust a second key for a known host.
  */
-export function verifyHostKey(entries: readonly KnownHostEntry[], host: string, port: number, keyBlob: Buffer): HostKeyVerdict {
+export function verifyHostKey(
+  entries: readonly KnownHostEntry[],
+  host: string,
+  port: number,
+  keyBlob: Buffer,
+): HostKeyVerdict {
   const presented = keyBlob.toString('base64');
   const forHost = entries.filter((e) => e.marker !== 'cert-authority' && entryMatchesHost(e, host, port));
   const revoked = forHost.find((e) => e.marker === 'revoked' && e.keyBase64 === presented);

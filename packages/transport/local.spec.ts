@@ -18,7 +18,11 @@ describe('LocalTransport', () => {
   it('feeds stdin, reports exit codes, stderr, signals and missing commands', async () => {
     const transport = new LocalTransport();
     expect(await transport.exec(['cat'], { stdin: 'hello' })).toEqual({ stdout: 'hello', stderr: '', code: 0 });
-    expect(await transport.exec(['bash', '-c', 'echo oops >&2; exit 3'])).toEqual({ stdout: '', stderr: 'oops\n', code: 3 });
+    expect(await transport.exec(['bash', '-c', 'echo oops >&2; exit 3'])).toEqual({
+      stdout: '',
+      stderr: 'oops\n',
+      code: 3,
+    });
     expect((await transport.exec(['bash', '-c', 'kill -TERM $$'])).code).toBeNull();
     expect(await transport.exec(['nx-slurm-no-such-command'])).toMatchObject({ code: 127 });
   });

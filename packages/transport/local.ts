@@ -28,10 +28,19 @@ export class LocalTransport implements Transport {
       child.on('error', (error: NodeJS.ErrnoException) => {
         // like a shell: a missing command is exit code 127, not a transport failure
         if (error.code === 'ENOENT') resolve({ stdout: '', stderr: `${argv[0]}: command not found\n`, code: 127 });
-        else reject(new TransportError(`cannot run ${argv[0]}: ${error.message}`, error.code ?? 'EXEC_FAILED', { cause: error }));
+        else
+          reject(
+            new TransportError(`cannot run ${argv[0]}: ${error.message}`, error.code ?? 'EXEC_FAILED', {
+              cause: error,
+            }),
+          );
       });
       child.on('close', (code) =>
-        resolve({ stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), code }),
+        resolve({
+          stdout: Buffer.concat(stdout).toString('utf8'),
+          stderr: Buffer.concat(stderr).toString('utf8'),
+          code,
+        }),
       );
       if (stdin) this.counters.bytesSent += stdin.length;
       child.stdin.end(stdin);
@@ -58,7 +67,12 @@ export class LocalTransport implements Transport {
       const file = await open(path, 'r');
       try {
         const size = (await file.stat()).size;
-        const { buffer, bytesRead } = await file.read(Buffer.alloc(Math.max(0, size - from)), 0, Math.max(0, size - from), from);
+        const { buffer, bytesRead } = await file.read(
+          Buffer.alloc(Math.max(0, size - from)),
+          0,
+          Math.max(0, size - from),
+          from,
+        );
         return buffer.subarray(0, bytesRead);
       } finally {
         await file.close();

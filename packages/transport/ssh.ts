@@ -4,7 +4,14 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Duplex } from 'node:stream';
-import { Client, utils, type AlgorithmList, type ConnectConfig, type ServerHostKeyAlgorithm, type SFTPWrapper } from 'ssh2';
+import {
+  Client,
+  utils,
+  type AlgorithmList,
+  type ConnectConfig,
+  type ServerHostKeyAlgorithm,
+  type SFTPWrapper,
+} from 'ssh2';
 import { AuthenticationError, ConnectionError, FileError, HostKeyError, TransportError } from './errors';
 import {
   fingerprintSha256,
@@ -130,7 +137,11 @@ export class SshTransport implements Transport {
           channel.on('exit', (code: number | null) => (exit = { code: typeof code === 'number' ? code : null }));
           channel.on('close', () => {
             if (!exit) return failed('the connection closed before the command ended');
-            resolve({ stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), code: exit.code });
+            resolve({
+              stdout: Buffer.concat(stdout).toString('utf8'),
+              stderr: Buffer.concat(stderr).toString('utf8'),
+              code: exit.code,
+            });
           });
           if (stdin) this.counters.bytesSent += stdin.length;
           channel.end(stdin);
@@ -144,7 +155,9 @@ export class SshTransport implements Transport {
   async home(): Promise<string> {
     const sftp = await this.sftp();
     return new Promise((resolve, reject) =>
-      sftp.realpath('.', (error, absolute) => (error ? reject(fileError('resolve the home folder', '.', error, this.target)) : resolve(absolute))),
+      sftp.realpath('.', (error, absolute) =>
+        error ? reject(fileError('resolve the home folder', '.', error, this.target)) : resolve(absolute),
+      ),
     );
   }
 
@@ -153,7 +166,9 @@ export class SshTransport implements Transport {
     const bytes = Buffer.from(data);
     this.counters.bytesSent += bytes.length;
     return new Promise((resolve, reject) =>
-      sftp.writeFile(remotePath, bytes, (error) => (error ? reject(fileError('write', remotePath, error, this.target)) : resolve())),
+      sftp.writeFile(remotePath, bytes, (error) =>
+        error ? reject(fileError('write', remotePath, error, this.target)) : resolve(),
+      ),
     );
   }
 
@@ -164,7 +179,9 @@ export class SshTransport implements Transport {
       sftp
         .createReadStream(remotePath, { start: from })
         .on('data', (chunk: Buffer) => chunks.push(chunk))
-        .on('error', (error: Error & { code?: number | string }) => reject(fileError('read', remotePath, error, this.target)))
+        .on('error', (error: Error & { code?: number | string }) =>
+          reject(fileError('read', remotePath, error, this.target)),
+        )
         .on('end', () => resolve(Buffer.concat(chunks)));
     });
   }
@@ -189,10 +206,14 @@ export class SshTransport implements Transport {
       this.sftpSession = new Promise<SFTPWrapper>((resolve, reject) => {
         try {
           this.client.sftp((error, sftp) =>
-            error ? reject(new ConnectionError(`ssh ${this.target}: cannot open SFTP: ${error.message}`, 'SFTP_FAILED')) : resolve(sftp),
+            error
+              ? reject(new ConnectionError(`ssh ${this.target}: cannot open SFTP: ${error.message}`, 'SFTP_FAILED'))
+              : resolve(sftp),
           );
         } catch (error) {
-          reject(new ConnectionError(`ssh ${this.target}: cannot open SFTP: ${(error as Error).message}`, 'SFTP_FAILED'));
+          reject(
+            new ConnectionError(`ssh ${this.target}: cannot open SFTP: ${(error as Error).message}`, 'SFTP_FAILED'),
+          );
         }
       });
       this.sftpSession.catch(() => (this.sftpSession = undefined));
@@ -210,10 +231,15 @@ interface HostKeyPolicy {
 
 /** `[user@]host[:port]` (IPv6 as `[addr]:port`); a comma list of hops is not supported. */
 export function parseProxyJump(spec: string, defaultUser: string): Endpoint {
-  if (spec.includes(',')) throw new ConnectionError(`proxyJump "${spec}": only one jump host is supported`, 'BAD_PROXY_JUMP');
+  if (spec.includes(','))
+    throw new ConnectionError(`proxyJump "${spec}": only one jump host is supported`, 'BAD_PROXY_JUMP');
   const match = /^(?:([^@]+)@)?(\[[^\]]+\]|[^:@]+)(?::(\d+))?$/.exec(spec.trim());
   if (!match) throw new ConnectionError(`proxyJump "${spec}": expected [user@]host[:port]`, 'BAD_PROXY_JUMP');
-  return { user: match[1] ?? defaultUser, host: match[2].replace(/^\[|\]$/g, ''), port: match[3] ? Number(match[3]) : 22 };
+  return {
+    user: match[1] ?? defaultUser,
+    host: match[2].replace(/^\[|\]$/g, ''),
+    port: match[3] ? Number(match[3]) : 22,
+  };
 }
 
 function tcpConnect({ host, port }: Endpoint): net.Socket {
@@ -276,7 +302,12 @@ function handshake(
     try {
       client.connect(config);
     } catch (error) {
-      reject(new ConnectionError(`cannot connect to ${hostToken(endpoint.host, endpoint.port)}: ${(error as Error).message}`, 'CONNECT_FAILED'));
+      reject(
+        new ConnectionError(
+          `cannot connect to ${hostToken(endpoint.host, endpoint.port)}: ${(error as Error).message}`,
+          'CONNECT_FAILED',
+        ),
+      );
     }
   });
 }
@@ -332,7 +363,10 @@ function checkHostKey(key: Buffer, { host, port }: Endpoint, policy: HostKeyPoli
 }
 
 /** ssh2 asks for ed25519 first; like OpenSSH, ask first for the key types on record. */
-function preferredHostKeyAlgorithms(entries: KnownHostEntry[], { host, port }: Endpoint): AlgorithmList<ServerHostKeyAlgorithm> {
+function preferredHostKeyAlgorithms(
+  entries: KnownHostEntry[],
+  { host, port }: Endpoint,
+): AlgorithmList<ServerHostKeyAlgorithm> {
   const algorithms: Record<string, ServerHostKeyAlgorithm[]> = {
     'ssh-ed25519': ['ssh-ed25519'],
     'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
@@ -350,7 +384,10 @@ async function loadKnownHosts(file: string): Promise<KnownHostEntry[]> {
     return parseKnownHosts(await readFile(expandHome(file), 'utf8'));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new TransportError(`cannot read known_hosts file ${file}: ${(error as Error).message}`, 'KNOWN_HOSTS_UNREADABLE');
+    throw new TransportError(
+      `cannot read known_hosts file ${file}: ${(error as Error).message}`,
+      'KNOWN_HOSTS_UNREADABLE',
+    );
   }
 }
 
@@ -398,7 +435,12 @@ function expandHome(file: string): string {
   return file === '~' ? os.homedir() : file.startsWith('~/') ? path.join(os.homedir(), file.slice(2)) : file;
 }
 
-function connectionFailure(error: Error & { code?: string; level?: string }, endpoint: Endpoint, credentials: Credentials, via?: string): TransportError {
+function connectionFailure(
+  error: Error & { code?: string; level?: string },
+  endpoint: Endpoint,
+  credentials: Credentials,
+  via?: string,
+): TransportError {
   const where = `${endpoint.host}:${endpoint.port}${via ? ` (through ${via})` : ''}`;
   if (error.level === 'client-authentication' || /authentication methods failed/i.test(error.message)) {
     return new AuthenticationError(
@@ -438,11 +480,22 @@ function connectionFailure(error: Error & { code?: string; level?: string }, end
       { cause: error },
     );
   }
-  return new ConnectionError(`SSH connection to ${endpoint.user}@${where} failed: ${error.message}`, error.code ?? 'CONNECT_FAILED', { cause: error });
+  return new ConnectionError(
+    `SSH connection to ${endpoint.user}@${where} failed: ${error.message}`,
+    error.code ?? 'CONNECT_FAILED',
+    { cause: error },
+  );
 }
 
-function fileError(action: string, remotePath: string, error: Error & { code?: number | string }, target: string): FileError {
+function fileError(
+  action: string,
+  remotePath: string,
+  error: Error & { code?: number | string },
+  target: string,
+): FileError {
   // SFTP status codes: 2 = no such file, 3 = permission denied
   const code = error.code === 2 ? 'ENOENT' : error.code === 3 ? 'EACCES' : 'EIO';
-  return new FileError(`ssh ${target}: cannot ${action} ${remotePath}: ${error.message}`, code, remotePath, { cause: error });
+  return new FileError(`ssh ${target}: cannot ${action} ${remotePath}: ${error.message}`, code, remotePath, {
+    cause: error,
+  });
 }

@@ -15,7 +15,11 @@ export async function withSweep(
 ): Promise<{ success: boolean }> {
   const pool = new SessionPool(context.root);
   try {
-    const request = sweepRequestOf(context, context.projectName!, requestOptions.allIndices ? { ...options, index: undefined } : options);
+    const request = sweepRequestOf(
+      context,
+      context.projectName!,
+      requestOptions.allIndices ? { ...options, index: undefined } : options,
+    );
     const sweep = await prepareSweep(request);
     return { success: await work(sweep, () => pool.get(request.cluster)) };
   } catch (error) {

@@ -24,7 +24,8 @@ export default async function* arrayBatch(
   context: ExecutorContext,
 ): AsyncGenerator<BatchResult> {
   const { runs, invalid } = planRuns(Object.keys(inputs), taskGraph, inputs, overrides, context);
-  for (const task of invalid.tasks) yield { task, result: { success: false, terminalOutput: `${invalid.messages.get(task)}\n` } };
+  for (const task of invalid.tasks)
+    yield { task, result: { success: false, terminalOutput: `${invalid.messages.get(task)}\n` } };
   if (overrides.dryRun) {
     for (const run of runs) {
       const indices = [...new Set([...run.tasks.values()].flat())];

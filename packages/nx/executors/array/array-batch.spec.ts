@@ -26,17 +26,18 @@ describe('planRuns: the tasks of one batch grouped into one array per sweep', ()
       projectGraph: { nodes: {}, dependencies: {} },
     }) as unknown as ExecutorContext;
 
-  const graphOf = (ids: string[]): TaskGraph => ({
-    roots: ids,
-    dependencies: {},
-    continuousDependencies: {},
-    tasks: Object.fromEntries(
-      ids.map((id) => {
-        const [project, target] = id.split(':');
-        return [id, { id, target: { project, target }, overrides: {}, outputs: [], parallelism: true }];
-      }),
-    ),
-  }) as unknown as TaskGraph;
+  const graphOf = (ids: string[]): TaskGraph =>
+    ({
+      roots: ids,
+      dependencies: {},
+      continuousDependencies: {},
+      tasks: Object.fromEntries(
+        ids.map((id) => {
+          const [project, target] = id.split(':');
+          return [id, { id, target: { project, target }, overrides: {}, outputs: [], parallelism: true }];
+        }),
+      ),
+    }) as unknown as TaskGraph;
 
   it('puts the index tasks of a slurm.json in one run, a target with the sweep as options in another, and fails an invalid sweep', () => {
     write('exp/slurm.json', { command: 'python train.py', args: ['--a 1', '--a 2', '--a 3'] });
@@ -62,7 +63,13 @@ describe('planRuns: the tasks of one batch grouped into one array per sweep', ()
     write('exp/slurm.json', { command: 'python train.py', args: ['--a 1'] });
     const inputs: Record<string, ArrayOptions> = { 'exp:slurm-array--0': { index: 0 } };
 
-    const [run] = planRuns(['exp:slurm-array--0'], graphOf(['exp:slurm-array--0']), inputs, { force: true, cluster: 'local' }, context()).runs;
+    const [run] = planRuns(
+      ['exp:slurm-array--0'],
+      graphOf(['exp:slurm-array--0']),
+      inputs,
+      { force: true, cluster: 'local' },
+      context(),
+    ).runs;
 
     expect(run.request).toMatchObject({ force: true, cluster: { name: 'local' } });
   });

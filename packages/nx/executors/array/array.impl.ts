@@ -9,7 +9,10 @@ import { dryRunReport, runSweeps } from './run-sweeps';
  * One Nx task: the whole sweep (a project.json target with the sweep as options) or, without
  * batching, one `slurm-array--<i>` index. Success only if every index completed.
  */
-export default async function arrayExecutor(options: ArrayOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+export default async function arrayExecutor(
+  options: ArrayOptions,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
   const project = context.projectName!;
   const request = sweepRequestOf(context, project, options);
   if (options.dryRun) {

@@ -38,7 +38,9 @@ export async function* runSweeps(runs: SweepRun[], context: ExecutorContext, wai
   const reported = new Set<string>();
   const streams = runs.map((run) => streamRun(run, pool, log, wait, startTime));
   const onInterrupt = () => {
-    log('\nnx-slurm: interrupted. The job keeps running on the cluster: rerun the same command to attach to it, or cancel it with `nx run <project>:slurm-cancel`.');
+    log(
+      '\nnx-slurm: interrupted. The job keeps running on the cluster: rerun the same command to attach to it, or cancel it with `nx run <project>:slurm-cancel`.',
+    );
     process.exit(130);
   };
   process.once('SIGINT', onInterrupt);
@@ -59,10 +61,17 @@ export async function* runSweeps(runs: SweepRun[], context: ExecutorContext, wai
   }
 }
 
-async function* streamRun(run: SweepRun, pool: SessionPool, log: (line: string) => void, wait: boolean, startTime: number): AsyncGenerator<TaskOutcome> {
+async function* streamRun(
+  run: SweepRun,
+  pool: SessionPool,
+  log: (line: string) => void,
+  wait: boolean,
+  startTime: number,
+): AsyncGenerator<TaskOutcome> {
   const { jobName } = run.request;
   const tasksOfIndex = new Map<number, string[]>();
-  for (const [task, indices] of run.tasks) for (const index of indices) tasksOfIndex.set(index, [...(tasksOfIndex.get(index) ?? []), task]);
+  for (const [task, indices] of run.tasks)
+    for (const index of indices) tasksOfIndex.set(index, [...(tasksOfIndex.get(index) ?? []), task]);
   const collected = new Map<string, IndexResult[]>([...run.tasks.keys()].map((task) => [task, []]));
   const reported = new Set<string>();
   try {
@@ -73,7 +82,15 @@ async function* streamRun(run: SweepRun, pool: SessionPool, log: (line: string) 
         results.push(index);
         if (results.length < run.tasks.get(task)!.length) continue;
         reported.add(task);
-        yield { task, result: { success: results.every((r) => isSuccess(r.state)), terminalOutput: taskOutput(jobName, results), startTime, endTime: Date.now() } };
+        yield {
+          task,
+          result: {
+            success: results.every((r) => isSuccess(r.state)),
+            terminalOutput: taskOutput(jobName, results),
+            startTime,
+            endTime: Date.now(),
+          },
+        };
       }
     }
   } catch (error) {
@@ -112,7 +129,8 @@ export function dryRunReport(prepared: PreparedSweep): string {
   const { plan, request } = prepared;
   const lines = [`${request.jobName} on ${request.cluster.name} (dry run, nothing sent):`];
   for (const { item } of plan.done) lines.push(`  ${item.index}: completed earlier, would be reported from the ledger`);
-  for (const { item, entry } of plan.attach) lines.push(`  ${item.index}: would attach to job ${entry.jobId}_${entry.taskId}`);
+  for (const { item, entry } of plan.attach)
+    lines.push(`  ${item.index}: would attach to job ${entry.jobId}_${entry.taskId}`);
   for (const item of plan.submit) lines.push(`  ${item.index}: would submit ${formatArgv(item.argv)}`);
   return lines.join('\n');
 }

@@ -21,7 +21,12 @@ export default function bundleExecutor(options: RunFlags, context: ExecutorConte
         await writeFile(join(outDir, file), bundle.data);
         print(`${name}: ${bundle.files.length} files, ${bundle.bytes} bytes, sha256 ${bundle.sha256} -> ${file}`);
       }
-      const manifest = Object.fromEntries(bundles.map(({ name, bundle }) => [name, { sha256: bundle.sha256, files: bundle.files.length, bytes: bundle.bytes }]));
+      const manifest = Object.fromEntries(
+        bundles.map(({ name, bundle }) => [
+          name,
+          { sha256: bundle.sha256, files: bundle.files.length, bytes: bundle.bytes },
+        ]),
+      );
       await writeFile(join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
       return true;
     },

@@ -25,7 +25,9 @@ export default function logsExecutor(options: LogsOptions, context: ExecutorCont
       const index = Number(options.index);
       const entry = (await knownEntries(sweep, session, (line) => process.stderr.write(`${line}\n`))).get(index);
       if (!entry) {
-        process.stderr.write(`nx-slurm: ${sweep.request.jobName}/${index} has not run yet on ${sweep.request.cluster.name}.\n`);
+        process.stderr.write(
+          `nx-slurm: ${sweep.request.jobName}/${index} has not run yet on ${sweep.request.cluster.name}.\n`,
+        );
         return false;
       }
       const files = runFiles(entry.runDir);
@@ -63,7 +65,9 @@ async function follow(session: Session, entry: LedgerEntry, path: string): Promi
     printed += chunk.length;
     if (chunk.length > 0) interval = FOLLOW_INTERVAL_MS.min;
     else {
-      const statuses = await session.scheduler.poll([{ jobId: entry.jobId, offset: entry.offset, taskIds: [entry.taskId] }]);
+      const statuses = await session.scheduler.poll([
+        { jobId: entry.jobId, offset: entry.offset, taskIds: [entry.taskId] },
+      ]);
       const status = statuses.find((s) => s.jobId === entry.jobId && s.taskId === entry.taskId);
       if (!status || isFinal(status.state)) {
         process.stdout.write(await readLog(session, path, printed));

@@ -1,4 +1,11 @@
-import { AuthenticationError, ConnectionError, HostKeyError, TransportError, type ExecResult, type Transport } from '../../../transport';
+import {
+  AuthenticationError,
+  ConnectionError,
+  HostKeyError,
+  TransportError,
+  type ExecResult,
+  type Transport,
+} from '../../../transport';
 import { checkCluster, checkPassed, connectAndCheck, parsePartitions } from './check-cluster';
 
 type Answers = Partial<Record<'sbatch' | 'sinfo' | 'scontrol' | 'sacct', Partial<ExecResult>>>;
@@ -6,7 +13,10 @@ type Answers = Partial<Record<'sbatch' | 'sinfo' | 'scontrol' | 'sacct', Partial
 const HEALTHY: Answers = {
   sbatch: { stdout: 'slurm 23.11.4\n' },
   sinfo: { stdout: 'debug*|up|1-00:00:00|2\ngpu|up|infinite|4\n' },
-  scontrol: { stdout: 'Configuration data as of 2025-01-01T00:00:00\nMaxArraySize            = 1001\nMinJobAge               = 300 sec\n' },
+  scontrol: {
+    stdout:
+      'Configuration data as of 2025-01-01T00:00:00\nMaxArraySize            = 1001\nMinJobAge               = 300 sec\n',
+  },
   sacct: { stdout: '' },
 };
 
@@ -140,7 +150,10 @@ describe('connectAndCheck', () => {
   });
 
   it.each([
-    ['unreachable', new ConnectionError('Cannot connect to hpc:22: connection refused. Is sshd running there?', 'ECONNREFUSED')],
+    [
+      'unreachable',
+      new ConnectionError('Cannot connect to hpc:22: connection refused. Is sshd running there?', 'ECONNREFUSED'),
+    ],
     ['unreachable', new ConnectionError('No route to hpc:22 (ETIMEDOUT).', 'ETIMEDOUT')],
     ['unreachable', new ConnectionError('Cannot resolve host "hpc" (ENOTFOUND).', 'ENOTFOUND')],
     ['auth', new AuthenticationError('alice@hpc:22 refused every credential offered: ~/.ssh/id_ed25519.')],
@@ -155,7 +168,11 @@ describe('connectAndCheck', () => {
   });
 
   it('keeps the fingerprint of an unknown host key and offers --accept-new-host-key', async () => {
-    const error = new HostKeyError('The host key of hpc:22 is not known.\n  ED25519 key fingerprint: SHA256:abc', 'unknown', 'SHA256:abc');
+    const error = new HostKeyError(
+      'The host key of hpc:22 is not known.\n  ED25519 key fingerprint: SHA256:abc',
+      'unknown',
+      'SHA256:abc',
+    );
     const check = await connectAndCheck(async () => {
       throw error;
     });

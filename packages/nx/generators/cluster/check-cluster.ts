@@ -1,5 +1,12 @@
 import { SlurmClient, SlurmError } from '../../../slurm';
-import { AuthenticationError, ConnectionError, HostKeyError, TransportError, type ExecResult, type Transport } from '../../../transport';
+import {
+  AuthenticationError,
+  ConnectionError,
+  HostKeyError,
+  TransportError,
+  type ExecResult,
+  type Transport,
+} from '../../../transport';
 
 /** What went wrong (or may go wrong), one kind per thing the user fixes differently. */
 export type CheckProblemKind =
@@ -66,7 +73,10 @@ const SINFO_FORMAT = '%P|%a|%l|%D';
  * Connects with `connect` and checks the cluster; a connection failure becomes the check's only
  * problem instead of an exception. The transport is closed afterwards.
  */
-export async function connectAndCheck(connect: () => Promise<Transport>, expect: CheckExpectations = {}): Promise<ClusterCheck> {
+export async function connectAndCheck(
+  connect: () => Promise<Transport>,
+  expect: CheckExpectations = {},
+): Promise<ClusterCheck> {
   let transport: Transport;
   try {
     transport = await connect();
@@ -133,7 +143,10 @@ export async function checkCluster(transport: Transport, expect: CheckExpectatio
       'warning',
     );
   } else if (sacct.code === COMMAND_NOT_FOUND) {
-    problem('accounting', `sacct is not on the PATH ${where}, though sbatch is: nx-slurm polls with it. Ask the admins, or fix PATH as for sbatch.`);
+    problem(
+      'accounting',
+      `sacct is not on the PATH ${where}, though sbatch is: nx-slurm polls with it. Ask the admins, or fix PATH as for sbatch.`,
+    );
   } else if (sacct.code !== 0) {
     problem(
       'accounting',
@@ -151,7 +164,11 @@ export async function checkCluster(transport: Transport, expect: CheckExpectatio
       'warning',
     );
   }
-  if (expect.maxArraySize !== undefined && check.maxArraySize !== undefined && expect.maxArraySize > check.maxArraySize) {
+  if (
+    expect.maxArraySize !== undefined &&
+    check.maxArraySize !== undefined &&
+    expect.maxArraySize > check.maxArraySize
+  ) {
     problem(
       'max-array-size',
       `The profile's maxArraySize ${expect.maxArraySize} exceeds the cluster's MaxArraySize ${check.maxArraySize}: ` +
@@ -171,7 +188,13 @@ export function parsePartitions(stdout: string): Partition[] {
     .map((line) => {
       const [name = '', availability = '', timeLimit = '', nodes = ''] = line.split('|');
       const isDefault = name.endsWith('*');
-      return { name: isDefault ? name.slice(0, -1) : name, isDefault, availability, timeLimit, nodes: Number(nodes) || 0 };
+      return {
+        name: isDefault ? name.slice(0, -1) : name,
+        isDefault,
+        availability,
+        timeLimit,
+        nodes: Number(nodes) || 0,
+      };
     });
 }
 
@@ -200,7 +223,11 @@ function connectFailure(error: unknown): CheckProblem {
     return { kind: 'unreachable', severity: 'error', message: error.message };
   }
   if (error instanceof TransportError) return { kind: 'connection', severity: 'error', message: error.message };
-  return { kind: 'connection', severity: 'error', message: `Cannot connect: ${error instanceof Error ? error.message : String(error)}` };
+  return {
+    kind: 'connection',
+    severity: 'error',
+    message: `Cannot connect: ${error instanceof Error ? error.message : String(error)}`,
+  };
 }
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);

@@ -8,9 +8,10 @@ function pluginEntry(tree: Tree) {
   return (readNxJson(tree)?.plugins ?? []).filter((p) => (typeof p === 'string' ? p : p.plugin) === 'nx-slurm');
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the spec walks nx.json's untyped plugin options
 function pluginOptions(tree: Tree): Record<string, any> {
   const [entry] = pluginEntry(tree);
-  return typeof entry === 'object' ? (entry.options as Record<string, any>) : {};
+  return typeof entry === 'object' ? (entry.options as Record<string, any>) : {}; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 /** A transport whose Slurm answers like a small healthy cluster. */
@@ -87,14 +88,31 @@ describe('cluster generator', () => {
   it('updates a profile field by field, idempotently, keeping the others and other clusters', async () => {
     await clusterGenerator(tree, { name: 'hpc', host: 'hpc-login', user: 'alice', partition: 'gpu', skipFormat: true });
     await clusterGenerator(tree, { name: 'other', host: 'other-login', skipFormat: true });
-    await clusterGenerator(tree, { name: 'hpc', account: 'lab', acceptNewHostKey: true, default: true, skipFormat: true });
+    await clusterGenerator(tree, {
+      name: 'hpc',
+      account: 'lab',
+      acceptNewHostKey: true,
+      default: true,
+      skipFormat: true,
+    });
     const once = tree.read('nx.json', 'utf8');
-    await clusterGenerator(tree, { name: 'hpc', account: 'lab', acceptNewHostKey: true, default: true, skipFormat: true });
+    await clusterGenerator(tree, {
+      name: 'hpc',
+      account: 'lab',
+      acceptNewHostKey: true,
+      default: true,
+      skipFormat: true,
+    });
 
     expect(tree.read('nx.json', 'utf8')).toBe(once);
     expect(pluginOptions(tree)).toEqual({
       clusters: {
-        hpc: { host: 'hpc-login', user: 'alice', resources: { partition: 'gpu', account: 'lab' }, strictHostKeyChecking: 'accept-new' },
+        hpc: {
+          host: 'hpc-login',
+          user: 'alice',
+          resources: { partition: 'gpu', account: 'lab' },
+          strictHostKeyChecking: 'accept-new',
+        },
         other: { host: 'other-login' },
       },
       defaultCluster: 'hpc',
@@ -104,13 +122,19 @@ describe('cluster generator', () => {
   it('keeps hand-written profile fields it has no option for', async () => {
     await clusterGenerator(tree, { name: 'hpc', host: 'hpc-login', skipFormat: true });
     const nxJson = readNxJson(tree)!;
-    const entry = nxJson.plugins!.find((p) => typeof p === 'object' && p.plugin === 'nx-slurm') as { options: any };
+    const entry = nxJson.plugins!.find((p) => typeof p === 'object' && p.plugin === 'nx-slurm') as {
+      options: { clusters: Record<string, { setup?: string[] }> };
+    };
     entry.options.clusters.hpc.setup = ['module load python/3.11'];
     tree.write('nx.json', JSON.stringify(nxJson));
 
     await clusterGenerator(tree, { name: 'hpc', user: 'bob', skipFormat: true });
 
-    expect(pluginOptions(tree).clusters.hpc).toEqual({ host: 'hpc-login', setup: ['module load python/3.11'], user: 'bob' });
+    expect(pluginOptions(tree).clusters.hpc).toEqual({
+      host: 'hpc-login',
+      setup: ['module load python/3.11'],
+      user: 'bob',
+    });
   });
 
   it('treats an empty prompt answer as "keep", and --accept-new-host-key=false as strict again', async () => {
@@ -144,14 +168,18 @@ describe('cluster generator', () => {
   });
 
   it('refuses a name that is not a valid cluster name', async () => {
-    await expect(clusterGenerator(tree, { name: 'my hpc', host: 'x', skipFormat: true })).rejects.toThrow(/Invalid cluster name "my hpc"/);
+    await expect(clusterGenerator(tree, { name: 'my hpc', host: 'x', skipFormat: true })).rejects.toThrow(
+      /Invalid cluster name "my hpc"/,
+    );
   });
 
   it('names the field and its flag of an invalid profile, and leaves nx.json alone', async () => {
     await clusterGenerator(tree, { name: 'hpc', host: 'hpc-login', skipFormat: true });
     const before = tree.read('nx.json', 'utf8');
 
-    await expect(clusterGenerator(tree, { name: 'hpc', port: 70000, partition: 'my gpu', skipFormat: true })).rejects.toThrow(
+    await expect(
+      clusterGenerator(tree, { name: 'hpc', port: 70000, partition: 'my gpu', skipFormat: true }),
+    ).rejects.toThrow(
       /nx\.json was not changed:\n {2}nx\.json: clusters\.hpc\.port \(--port\): expected 65535 or less, found 70000\n.*clusters\.hpc\.resources\.partition \(--partition\): expected a partition name without spaces/,
     );
     expect(tree.read('nx.json', 'utf8')).toBe(before);
@@ -167,7 +195,11 @@ describe('cluster generator', () => {
     const { deps, lines, profiles } = fakeDeps(async () => fakeTransport());
 
     expect(await clusterGenerator(tree, { name: 'hpc', host: 'hpc-login', skipFormat: true }, deps)).toBeUndefined();
-    const callback = await clusterGenerator(tree, { name: 'hpc', partition: 'debug', check: true, skipFormat: true }, deps);
+    const callback = await clusterGenerator(
+      tree,
+      { name: 'hpc', partition: 'debug', check: true, skipFormat: true },
+      deps,
+    );
     expect(profiles).toHaveLength(0);
 
     await callback!();
@@ -180,8 +212,14 @@ describe('cluster generator', () => {
   });
 
   it('throws from --check when the cluster cannot run sweeps, saying the profile stays written', async () => {
-    const { deps, lines } = fakeDeps(async () => fakeTransport({ sbatch: { stderr: 'bash: sbatch: command not found', code: 127 } }));
-    const callback = await clusterGenerator(tree, { name: 'hpc', host: 'hpc-login', check: true, skipFormat: true }, deps);
+    const { deps, lines } = fakeDeps(async () =>
+      fakeTransport({ sbatch: { stderr: 'bash: sbatch: command not found', code: 127 } }),
+    );
+    const callback = await clusterGenerator(
+      tree,
+      { name: 'hpc', host: 'hpc-login', check: true, skipFormat: true },
+      deps,
+    );
 
     await expect(callback!()).rejects.toThrow(/check of cluster "hpc" failed\. The profile is written in nx\.json/);
     expect(lines.join('\n')).toMatch(/ERROR: sbatch is not on the PATH/);
@@ -192,9 +230,19 @@ describe('cluster generator', () => {
 describe('formatClusterCheck', () => {
   it('indents the further lines of a multi-line problem', () => {
     const lines = formatClusterCheck('hpc', {
-      problems: [{ kind: 'host-key', severity: 'error', message: 'The host key of hpc:22 is not known.\n  fingerprint: SHA256:abc' }],
+      problems: [
+        {
+          kind: 'host-key',
+          severity: 'error',
+          message: 'The host key of hpc:22 is not known.\n  fingerprint: SHA256:abc',
+        },
+      ],
     });
 
-    expect(lines).toEqual(['Cluster "hpc":', '  ERROR: The host key of hpc:22 is not known.', '      fingerprint: SHA256:abc']);
+    expect(lines).toEqual([
+      'Cluster "hpc":',
+      '  ERROR: The host key of hpc:22 is not known.',
+      '      fingerprint: SHA256:abc',
+    ]);
   });
 });

@@ -88,7 +88,9 @@ function checkName(raw: string | undefined): string {
     );
   }
   if (!CLUSTER_NAME.test(name)) {
-    throw new Error(`Invalid cluster name "${name}": use letters, digits, ".", "_" or "-" (it is used as --cluster ${name} and in slurm.json).`);
+    throw new Error(
+      `Invalid cluster name "${name}": use letters, digits, ".", "_" or "-" (it is used as --cluster ${name} and in slurm.json).`,
+    );
   }
   return name;
 }
@@ -97,7 +99,16 @@ function checkName(raw: string | undefined): string {
 function mergeProfile(existing: Record<string, unknown>, options: ClusterGeneratorSchema): Record<string, unknown> {
   const given = <T>(value: T | undefined): value is T => value !== undefined && value !== '';
   const profile: Record<string, unknown> = { ...existing };
-  for (const key of ['host', 'user', 'port', 'identityFile', 'knownHostsFile', 'proxyJump', 'remoteRoot', 'transport'] as const) {
+  for (const key of [
+    'host',
+    'user',
+    'port',
+    'identityFile',
+    'knownHostsFile',
+    'proxyJump',
+    'remoteRoot',
+    'transport',
+  ] as const) {
     const value = options[key];
     if (given(value)) profile[key] = typeof value === 'string' ? value.trim() : value;
   }
@@ -147,7 +158,8 @@ async function runCheck(name: string, profile: ClusterProfile, deps: ClusterChec
 /** The check as lines for the terminal. */
 export function formatClusterCheck(name: string, check: ClusterCheck): string[] {
   const lines = [`Cluster "${name}"${check.target ? ` (${check.target})` : ''}:`];
-  const row = (label: string, value: string | undefined) => value !== undefined && lines.push(`  ${label.padEnd(14)}${value}`);
+  const row = (label: string, value: string | undefined) =>
+    value !== undefined && lines.push(`  ${label.padEnd(14)}${value}`);
   row('Slurm', check.slurmVersion);
   row(
     'Partitions',
@@ -155,17 +167,31 @@ export function formatClusterCheck(name: string, check: ClusterCheck): string[] 
       (check.partitions.length === 0
         ? 'none listed'
         : check.partitions
-            .map((p) => `${p.name}${p.isDefault ? ' (default)' : ''}: ${p.availability}, ${p.timeLimit}, ${p.nodes} node${p.nodes === 1 ? '' : 's'}`)
+            .map(
+              (p) =>
+                `${p.name}${p.isDefault ? ' (default)' : ''}: ${p.availability}, ${p.timeLimit}, ${p.nodes} node${p.nodes === 1 ? '' : 's'}`,
+            )
             .join('; ')),
   );
   row('MaxArraySize', check.maxArraySize?.toString());
   row('MinJobAge', check.minJobAge === undefined ? undefined : `${check.minJobAge} s`);
-  row('sacct', check.accounting === 'works' ? 'works' : check.accounting === 'disabled' ? 'accounting disabled (squeue and exit markers)' : undefined);
+  row(
+    'sacct',
+    check.accounting === 'works'
+      ? 'works'
+      : check.accounting === 'disabled'
+        ? 'accounting disabled (squeue and exit markers)'
+        : undefined,
+  );
   for (const problem of check.problems) {
     const [first, ...rest] = problem.message.split('\n');
-    lines.push(`  ${problem.severity === 'error' ? 'ERROR' : 'WARNING'}: ${first}`, ...rest.map((line) => `    ${line}`));
+    lines.push(
+      `  ${problem.severity === 'error' ? 'ERROR' : 'WARNING'}: ${first}`,
+      ...rest.map((line) => `    ${line}`),
+    );
   }
-  if (checkPassed(check)) lines.push(`  Ready: run a sweep there with --cluster ${name}, or "cluster": "${name}" in slurm.json.`);
+  if (checkPassed(check))
+    lines.push(`  Ready: run a sweep there with --cluster ${name}, or "cluster": "${name}" in slurm.json.`);
   return lines;
 }
 

@@ -22,7 +22,11 @@ describe('experiment generator', () => {
     await experimentGenerator(tree, { name: 'fine-tune-mlp', skipFormat: true });
 
     const project = readProjectConfiguration(tree, 'fine-tune-mlp');
-    expect(project).toMatchObject({ root: 'experiments/fine-tune-mlp', projectType: 'application', tags: ['experiment'] });
+    expect(project).toMatchObject({
+      root: 'experiments/fine-tune-mlp',
+      projectType: 'application',
+      tags: ['experiment'],
+    });
     const projectJson = readJson(tree, 'experiments/fine-tune-mlp/project.json');
     expect(projectJson.$schema).toBe('../../node_modules/nx/schemas/project-schema.json');
     expect(projectJson.targets).toBeUndefined();
@@ -54,7 +58,9 @@ describe('experiment generator', () => {
     await experimentGenerator(tree, { name: 'mlp', directory: './research/vision/mlp/', skipFormat: true });
 
     expect(readProjectConfiguration(tree, 'mlp').root).toBe('research/vision/mlp');
-    expect(readJson(tree, 'research/vision/mlp/slurm.json').$schema).toBe('../../../node_modules/nx-slurm/slurm.schema.json');
+    expect(readJson(tree, 'research/vision/mlp/slurm.json').$schema).toBe(
+      '../../../node_modules/nx-slurm/slurm.schema.json',
+    );
     expect(tree.exists('research/vision/mlp/train.py')).toBe(true);
   });
 
@@ -102,14 +108,19 @@ describe('experiment generator', () => {
   it('refuses a folder that already holds a project or a sweep', async () => {
     tree.write('experiments/old/slurm.json', '{}');
 
-    await expect(experimentGenerator(tree, { name: 'new', directory: 'experiments/old', skipFormat: true })).rejects.toThrow(
-      /experiments\/old\/slurm\.json already exists/,
-    );
+    await expect(
+      experimentGenerator(tree, { name: 'new', directory: 'experiments/old', skipFormat: true }),
+    ).rejects.toThrow(/experiments\/old\/slurm\.json already exists/);
   });
 
-  it.each(['has space', 'a/b', '-flag', '.hidden', 'x'.repeat(65), 'naïve'])('refuses the invalid name %j', async (name) => {
-    await expect(experimentGenerator(tree, { name, skipFormat: true })).rejects.toThrow(/Invalid experiment name .*Slurm job name/);
-  });
+  it.each(['has space', 'a/b', '-flag', '.hidden', 'x'.repeat(65), 'naïve'])(
+    'refuses the invalid name %j',
+    async (name) => {
+      await expect(experimentGenerator(tree, { name, skipFormat: true })).rejects.toThrow(
+        /Invalid experiment name .*Slurm job name/,
+      );
+    },
+  );
 
   it('accepts a 64-character name with dots, dashes and underscores', async () => {
     const name = `a.b_c-${'x'.repeat(58)}`;
@@ -119,9 +130,9 @@ describe('experiment generator', () => {
   });
 
   it('refuses a directory outside the workspace', async () => {
-    await expect(experimentGenerator(tree, { name: 'exp', directory: '../elsewhere', skipFormat: true })).rejects.toThrow(
-      /Invalid --directory "..\/elsewhere"/,
-    );
+    await expect(
+      experimentGenerator(tree, { name: 'exp', directory: '../elsewhere', skipFormat: true }),
+    ).rejects.toThrow(/Invalid --directory "..\/elsewhere"/);
   });
 });
 

@@ -48,7 +48,9 @@ export async function experimentGenerator(tree: Tree, options: ExperimentGenerat
   const name = checkName(options.name);
   const projectRoot = projectRootOf(options.directory, name);
   if (getProjects(tree).has(name)) {
-    throw new Error(`A project named "${name}" already exists (at ${getProjects(tree).get(name)!.root}): pick another name.`);
+    throw new Error(
+      `A project named "${name}" already exists (at ${getProjects(tree).get(name)!.root}): pick another name.`,
+    );
   }
   for (const file of ['project.json', SWEEP_CONFIG_FILE]) {
     if (tree.exists(join(projectRoot, file))) {
@@ -92,7 +94,9 @@ function projectRootOf(directory: string | undefined, name: string): string {
     .replace(/^(\.\/)+/, '')
     .replace(/\/+$/, '');
   if (!root || root === '.' || root.startsWith('/') || root.split('/').includes('..')) {
-    throw new Error(`Invalid --directory "${directory}": give a folder inside the workspace, relative to its root (e.g. experiments/${name}).`);
+    throw new Error(
+      `Invalid --directory "${directory}": give a folder inside the workspace, relative to its root (e.g. experiments/${name}).`,
+    );
   }
   return root;
 }
@@ -105,5 +109,7 @@ function checkCluster(tree: Tree, cluster: string): void {
 /** Beside this file when run from source (tests); from dist/, in the package's packages/ tree (package.json "files"). */
 function templatesFolder(): string {
   const beside = join(__dirname, 'files');
-  return existsSync(beside) ? beside : join(__dirname, '..', '..', '..', '..', '..', 'packages', 'nx', 'generators', 'experiment', 'files');
+  return existsSync(beside)
+    ? beside
+    : join(__dirname, '..', '..', '..', '..', '..', 'packages', 'nx', 'generators', 'experiment', 'files');
 }

@@ -18,7 +18,7 @@ export async function initGenerator(tree: Tree, options: InitGeneratorSchema = {
     nxJson.plugins = [...(nxJson.plugins ?? []), { plugin: PLUGIN_NAME, options: { clusters: {} } }];
     updateNxJson(tree, nxJson);
   }
-  const gitignore = tree.exists('.gitignore') ? tree.read('.gitignore', 'utf8') ?? '' : '';
+  const gitignore = tree.exists('.gitignore') ? (tree.read('.gitignore', 'utf8') ?? '') : '';
   if (!gitignore.split(/\r?\n/).some((line) => line.trim() === IGNORED || line.trim() === '.nx-slurm')) {
     tree.write('.gitignore', `${gitignore}${gitignore && !gitignore.endsWith('\n') ? '\n' : ''}${IGNORED}\n`);
   }
