@@ -20,6 +20,7 @@ import { CREATE_RUN, RECORD_JOB, TAILS, parseTails } from './remote-scripts';
 import { ensureBundles } from './ship';
 import { countStates, formatDuration, progressLine, type IndexResult } from './report';
 import type { Session } from './session';
+import { markPhase } from './timeline';
 
 export interface LaunchOptions {
   /** Wait for every index to end (false: submit or attach, then return). */
@@ -91,9 +92,11 @@ async function submitRun(
   const runTarball = posix.join(layout.incomingDir, `run-${request.jobName}-${runId}.tar.gz`);
   const runFolder = runFolderEntries(sweep, session, runDir, runId, items);
   await transport.writeFile(runTarball, (await createTarballFromEntries(runFolder.files, runFolder.dirs)).data);
+  markPhase('run folder uploaded');
   const created = await transport.exec(['bash', '-c', CREATE_RUN, 'nx-slurm', runDir, runTarball]);
   if (created.code !== 0)
     throw new Error(`Could not create run ${runDir} on ${transport.target}: ${created.stderr.trim()}`);
+  markPhase('run folder staged');
 
   const { maxArraySize } = await session.scheduler.limits();
   const itemByIndex = new Map(items.map((item) => [item.index, item]));
@@ -155,6 +158,7 @@ async function submitArray(
           `\`sinfo -o "%P %c %m %l"\` on the cluster lists what each partition offers (CPUs, memory in MB, time limit).`,
       );
     });
+  markPhase('sbatch returned');
   const recorded = await session.transport.exec([
     'bash',
     '-c',
@@ -169,6 +173,7 @@ async function submitArray(
     log(
       `${sweep.request.jobName}: could not record job ${job.jobId} in ${runDir}/jobs (${recorded.stderr.trim()}); this workspace's ledger still has it`,
     );
+  markPhase('job recorded');
   return job;
 }
 

@@ -5,6 +5,7 @@ import { timeLimitSeconds, type SbatchResources } from '../slurm';
 import { argumentVectors, fingerprint, splitShellWords } from '../sweep';
 import { LedgerFile, type Ledger } from './ledger';
 import { planLaunch, type LaunchPlan, type SweepIndex } from './plan';
+import { markPhase } from './timeline';
 
 /** Everything a launch needs to know about one project's sweep, resolved by the Nx adapter. */
 export interface SweepRequest {
@@ -56,6 +57,7 @@ export async function prepareSweep(request: SweepRequest): Promise<PreparedSweep
       bundle: await bundleProject({ root: join(request.workspaceRoot, library.root) }),
     })),
   );
+  markPhase('bundles built and hashed');
   const command = splitShellWords(config.command);
   const resources: SbatchResources = {
     ...cluster.profile.resources,
@@ -94,6 +96,7 @@ export async function prepareSweep(request: SweepRequest): Promise<PreparedSweep
   const ledger = await ledgerFile.read();
   const plan = planLaunch(items, ledger, request.force ?? false);
   const limit = resources.time === undefined ? undefined : timeLimitSeconds(resources.time);
+  markPhase('fingerprints and plan ready');
   return {
     request,
     project,

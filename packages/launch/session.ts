@@ -5,6 +5,7 @@ import { mergeConnection, parseSshConfig, type ClusterProfile, type ResolvedClus
 import { LocalScheduler, SlurmScheduler, type Scheduler } from '../scheduler';
 import { LocalTransport, SshTransport, type Transport } from '../transport';
 import { RemoteLayout } from './remote-layout';
+import { markPhase } from './timeline';
 
 /** One open cluster: its transport (one connection), its scheduler and its folder layout. */
 export interface Session {
@@ -27,6 +28,7 @@ async function openSession(
   log?: (line: string) => void,
 ): Promise<Session> {
   const transport = cluster.name === 'local' ? new LocalTransport() : await connectProfile(cluster.profile, log);
+  markPhase('connected');
   try {
     const root =
       cluster.name === 'local'
@@ -36,6 +38,7 @@ async function openSession(
       cluster.scheduler === 'local'
         ? new LocalScheduler(root)
         : new SlurmScheduler(transport, cluster.profile.maxArraySize);
+    markPhase('session ready');
     return { cluster, transport, scheduler, layout: new RemoteLayout(root), installedBundles: new Map() };
   } catch (error) {
     await transport.close();
@@ -104,6 +107,7 @@ export class SessionPool {
         `nx-slurm: ${cluster.name}: ${connections} connection(s), ${commands} command(s), ${bytesSent} bytes sent`,
       );
       await transport.close();
+      markPhase('connection closed');
     }
   }
 }

@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import type { Bundle } from '../bundle';
 import { INSTALL_BUNDLES, PRESENT_BUNDLES } from './remote-scripts';
 import type { Session } from './session';
+import { markPhase } from './timeline';
 
 export interface NamedBundle {
   /** `project` or `library <name>`, for messages. */
@@ -42,6 +43,7 @@ async function installMissing(session: Session, bundles: NamedBundle[], log: (li
   ]);
   if (present.code !== 0)
     throw new Error(`Could not prepare ${layout.root} on ${transport.target}: ${present.stderr.trim()}`);
+  markPhase('bundles checked');
   const installed = new Set(present.stdout.split('\n').filter(Boolean));
   const uploads: string[] = [];
   for (const { label, bundle } of bundles) {
@@ -59,4 +61,5 @@ async function installMissing(session: Session, bundles: NamedBundle[], log: (li
   }
   const result = await transport.exec(['bash', '-c', INSTALL_BUNDLES, 'nx-slurm', layout.root, ...uploads]);
   if (result.code !== 0) throw new Error(`Could not install bundles on ${transport.target}: ${result.stderr.trim()}`);
+  markPhase('bundles uploaded and installed');
 }

@@ -1,5 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { prepareSweep, SessionPool, type PreparedSweep, type Session } from '../../launch';
+import { markPhase, prepareSweep, SessionPool, type PreparedSweep, type Session } from '../../launch';
 import { sweepRequestOf, type RunFlags } from '../sweep-request';
 
 /**
@@ -13,6 +13,7 @@ export async function withSweep(
   work: (sweep: PreparedSweep, session: () => Promise<Session>) => Promise<boolean>,
   requestOptions: { allIndices?: boolean } = {},
 ): Promise<{ success: boolean }> {
+  markPhase('executor started');
   const pool = new SessionPool(context.root);
   try {
     const request = sweepRequestOf(
