@@ -100,7 +100,7 @@ describe('trafficTable', () => {
 });
 
 describe('timelineTable', () => {
-  it('gives when each phase ended and how long it took, the exit last', () => {
+  it('gives when each phase ended and how long it took, each phase after the one it follows', () => {
     const table = timelineTable([
       {
         label: 'daemon',

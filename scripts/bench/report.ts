@@ -1,6 +1,6 @@
 /** Tables of the benchmark's figures (Markdown, printed and written into docs/benchmarks.md): pure. */
 import type { LinkName, Scenario, Summary, Tool } from './stats';
-import { EXIT, type Phase } from './timeline';
+import type { Phase } from './timeline';
 
 export const seconds = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 1000).toFixed(2)} s`);
 
@@ -122,11 +122,7 @@ export function floorLine(summaries: Summary[], link: LinkName): string {
  * the command started) and, in brackets, how long it took since the phase before.
  */
 export function timelineTable(timelines: { label: string; phases: Phase[] }[]): string {
-  const names: string[] = [];
-  for (const { phases } of timelines) for (const p of phases) if (!names.includes(p.name)) names.push(p.name);
-  // the exit last, the others in the order of the column that has them all
-  names.sort((a, b) => (a === EXIT ? 1 : b === EXIT ? -1 : orderIn(timelines, a) - orderIn(timelines, b)));
-  const rows = names.map((name) => [
+  const rows = phaseOrder(timelines).map((name) => [
     name,
     ...timelines.map(({ phases }) => {
       const k = phases.findIndex((p) => p.name === name);
@@ -138,12 +134,15 @@ export function timelineTable(timelines: { label: string; phases: Phase[] }[]): 
   return markdownTable(['phase ends', ...timelines.map((t) => t.label)], rows);
 }
 
-function orderIn(timelines: { phases: Phase[] }[], name: string): number {
-  for (const { phases } of timelines) {
-    const at = phases.find((p) => p.name === name);
-    if (at) return at.atMs;
-  }
-  return Infinity;
+/** Every phase once, each after the phase it follows in the first column that has it. */
+function phaseOrder(timelines: { phases: Phase[] }[]): string[] {
+  const names: string[] = [];
+  for (const { phases } of timelines)
+    phases.forEach((phase, k) => {
+      if (names.includes(phase.name)) return;
+      names.splice(k === 0 ? 0 : names.indexOf(phases[k - 1].name) + 1, 0, phase.name);
+    });
+  return names;
 }
 
 /** Nx's own performance marks worth reading, in this order, when present. */
