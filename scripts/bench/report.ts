@@ -26,6 +26,25 @@ export const SCENARIO_LABELS: Record<Scenario, string> = {
   'floor-ssh': 'floor: one ssh2 connection + `sbatch --array=0-99`',
 };
 
+/**
+ * What issue 10 asks of each figure: the ratio to slurmpilot with the daemon on, without it, and
+ * nx-slurm's own part; for status and cancel, the time over the `nx:run-commands` floor.
+ */
+export const TARGETS: Record<LinkName, Partial<Record<Scenario, string>>> = {
+  loopback: {
+    'first-100': 'daemon ≤ 0.80, no daemon ≤ 1.50, own ≤ 0.30 s',
+    'relaunch-unchanged': 'daemon ≤ 0.50, no daemon ≤ 1.50, own ≤ 0.15 s',
+    'relaunch-library': 'no daemon ≤ 1.50',
+    'first-1000': 'daemon ≤ 1.00, no daemon ≤ 1.50, own ≤ 0.50 s',
+    status: 'floor + 0.25 s',
+    cancel: 'floor + 0.25 s',
+  },
+  wan: {
+    'first-100': 'daemon ≤ 0.60',
+    'relaunch-unchanged': 'daemon ≤ 0.40',
+  },
+};
+
 /** Scenarios in table order: the floors last. */
 const ROWS: Scenario[] = [
   'first-100',
@@ -63,8 +82,10 @@ export function timesTable(summaries: Summary[], link: LinkName): string {
     ...(peer ? ['ratio'] : []),
     'nx-slurm, `NX_DAEMON=false`',
     ...(peer ? ['ratio'] : []),
-    "nx-slurm's own part",
+    "nx-slurm's own part (daemon on)",
+    'issue 10 target',
   ];
+  const floor = find(summaries, link, 'floor-nx', 'nx-daemon');
   const rows = ROWS.filter((scenario) => summaries.some((s) => s.link === link && s.scenario === scenario)).map(
     (scenario) => {
       const pilot = find(summaries, link, scenario, 'slurmpilot');
@@ -78,6 +99,13 @@ export function timesTable(summaries: Summary[], link: LinkName): string {
         own ??= nx?.ownMs;
       }
       cells.push(own === undefined ? '' : seconds(own));
+      const target = TARGETS[link][scenario] ?? '';
+      const overFloor = find(summaries, link, scenario, 'nx-daemon');
+      cells.push(
+        target.startsWith('floor') && floor && overFloor
+          ? `${target} (daemon on: floor + ${seconds(overFloor.ms - floor.ms)})`
+          : target,
+      );
       return cells;
     },
   );
