@@ -1,4 +1,4 @@
-export { launchSweep, type LaunchOptions } from './launch';
+export { launchSweep, submitSweep, type LaunchOptions } from './launch';
 export type { LedgerEntry } from './ledger';
 export type { LaunchPlan, SweepIndex } from './plan';
 export { prepareSweep, type PreparedSweep, type SweepRequest } from './prepare';
