@@ -198,7 +198,7 @@ function runFolderEntries(
   const { layout } = session;
   const { request } = sweep;
   const script = renderJobScript({
-    jobName: sweep.request.jobName,
+    jobName: request.jobName,
     runDir,
     sourceDir: layout.bundle(sweep.project.sha256),
     libraryDirs: sweep.libraries.map((l) => layout.bundle(l.bundle.sha256)),
@@ -206,7 +206,7 @@ function runFolderEntries(
     setup: request.setup,
   });
   const meta = {
-    jobName: sweep.request.jobName,
+    jobName: request.jobName,
     runId,
     cluster: session.cluster.name,
     createdAt: new Date().toISOString(),
