@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { splitShellWords } from '../sweep';
+import { splitShellWords } from '../shell';
 import { resourcesSchema } from './resources';
 import { closestName } from './closest-name';
 

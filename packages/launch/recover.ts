@@ -1,6 +1,6 @@
 import type { LedgerEntry } from './ledger';
 import type { PreparedSweep } from './prepare';
-import { parseIndexList } from '../sweep';
+import { parseIndexList } from '../slurm';
 import { RECOVER_RUNS } from './remote-scripts';
 import type { Session } from './session';
 

@@ -16,3 +16,4 @@ export {
 export { SlurmError } from './slurm-error';
 export { SlurmClient, type SlurmExec, type SubmitArgs } from './slurm-client';
 export { timeLimitSeconds } from './time-limit';
+export { compressIndices, parseIndexList, chunkForArraySize, type ArrayChunk } from './array-indices';

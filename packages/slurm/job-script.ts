@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { quoteWord } from '../sweep';
+import { quoteWord } from '../shell';
 
 /** sbatch resources, structurally compatible with the config layer's `Resources`. */
 export interface SbatchResources {

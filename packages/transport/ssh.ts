@@ -24,7 +24,7 @@ import {
   type KnownHostEntry,
 } from './known-hosts';
 import type { Connection } from '../config';
-import { shellQuote } from '../sweep';
+import { shellQuote } from '../shell';
 import type { ExecOptions, ExecResult, Transport, TransportStats } from './transport';
 
 /** Where and how to connect: a cluster profile with `~/.ssh/config` already applied (config's `mergeConnection`). */

@@ -1,0 +1,3 @@
+export { splitShellWords } from './shell-words';
+export { quoteWord, shellQuote } from './shell-quote';
+export { formatArgv } from './format-argv';
