@@ -31,7 +31,9 @@ export const clusterProfileSchema = z
       .string()
       .min(1)
       .optional()
-      .describe('known_hosts file the host key is verified against ("~" allowed). Default: ~/.ssh/known_hosts.'),
+      .describe(
+        'known_hosts file the host key is verified against ("~" allowed). Default: UserKnownHostsFile from ~/.ssh/config, else ~/.ssh/known_hosts.',
+      ),
     proxyJump: z
       .string()
       .min(1)

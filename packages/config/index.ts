@@ -17,6 +17,4 @@ export {
 export { ConfigError, type ConfigIssue, type ConfigErrorDetails } from './config-error';
 export { parseSweepConfig, parseArrayExecutorOptions, parsePluginOptions, parseSweepConfigText } from './parse';
 export { resolveCluster, type ResolvedCluster, type ClusterChoice } from './resolve-cluster';
-export { parseSshConfig, type SshHostConfig } from './ssh-config';
-export { mergeConnection, type Connection, type LocalDefaults } from './connection';
 export { sweepJsonSchema, arrayExecutorJsonSchema, sweepReferenceMarkdown } from './json-schema';

@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { homedir, userInfo } from 'node:os';
 import { join, posix } from 'node:path';
-import { mergeConnection, parseSshConfig, type ClusterProfile, type ResolvedCluster } from '../config';
+import type { ResolvedCluster } from '../config';
 import { LocalScheduler, SlurmScheduler, type Scheduler } from '../scheduler';
-import { LocalTransport, SshTransport, type Transport } from '../transport';
+import { LocalTransport, type Transport } from '../transport';
+import { connectProfile } from './connect';
 import { RemoteLayout } from './remote-layout';
 
 /** One open cluster: its transport (one connection), its scheduler and its folder layout. */
@@ -41,28 +40,6 @@ async function openSession(
     await transport.close();
     throw error;
   }
-}
-
-/**
- * The transport of a profile: this machine, or SSH with the profile's fields first, then
- * ~/.ssh/config for its host, then OpenSSH's defaults (and the agent).
- */
-export async function connectProfile(
-  profile: ClusterProfile,
-  log: (line: string) => void = () => {},
-): Promise<Transport> {
-  if (profile.transport === 'local') return new LocalTransport();
-  const sshConfigText = await readFile(join(homedir(), '.ssh', 'config'), 'utf8').catch(() => '');
-  const connection = mergeConnection(profile, parseSshConfig(sshConfigText)(profile.host!), {
-    homeDir: homedir(),
-    username: userInfo().username,
-  });
-  return SshTransport.connect(connection, {
-    onHostKeyAccepted: (event) =>
-      log(
-        `nx-slurm: trusted the new host key of ${event.host}:${event.port} (${event.fingerprint}); recorded in ${event.knownHostsFile}`,
-      ),
-  });
 }
 
 async function expandHome(path: string, transport: Transport): Promise<string> {
