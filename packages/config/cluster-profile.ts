@@ -3,13 +3,12 @@ import { resourcesSchema } from './resources';
 
 /** Built in: this machine, no Slurm. It needs no profile and may not be redefined. */
 export const LOCAL_CLUSTER = 'local';
-export const DEFAULT_REMOTE_ROOT = '~/nx-slurm';
-/** Relative to the workspace root, where the `local` transport starts. */
-export const LOCAL_REMOTE_ROOT = '.nx-slurm/local';
+const DEFAULT_REMOTE_ROOT = '~/nx-slurm';
 
-const CLUSTER_NAME = /^[A-Za-z0-9._-]+$/;
+/** The names a cluster profile may have: they appear in --cluster and in folder names. */
+export const CLUSTER_NAME = /^[A-Za-z0-9._-]+$/;
 
-export const clusterProfileSchema = z
+const clusterProfileSchema = z
   .strictObject({
     host: z
       .string()

@@ -82,7 +82,7 @@ function parseJobsFile(text: string): Map<number, JobOfIndex> {
   return jobs;
 }
 
-export async function recoverFromCluster(session: Session, jobName: string): Promise<LedgerEntry[]> {
+async function recoverFromCluster(session: Session, jobName: string): Promise<LedgerEntry[]> {
   const result = await session.transport.exec([
     'bash',
     '-c',

@@ -1,5 +1,5 @@
 import { join, posix } from 'node:path';
-import type { ResolvedCluster } from '../config';
+import { LOCAL_CLUSTER, LOCAL_REMOTE_ROOT, type ResolvedCluster } from '../config';
 import { LocalScheduler, SlurmScheduler, type Scheduler } from '../scheduler';
 import { LocalTransport, type Transport } from '../transport';
 import { connectProfile } from './connect';
@@ -15,22 +15,18 @@ export interface Session {
   installedBundles: Map<string, Promise<void>>;
 }
 
-/** The `local` cluster keeps the cluster layout inside the workspace. */
-function localClusterRoot(workspaceRoot: string): string {
-  return join(workspaceRoot, '.nx-slurm', 'local');
-}
-
 async function openSession(
   cluster: ResolvedCluster,
   workspaceRoot: string,
   log?: (line: string) => void,
 ): Promise<Session> {
-  const transport = cluster.name === 'local' ? new LocalTransport() : await connectProfile(cluster.profile, log);
+  const isLocal = cluster.name === LOCAL_CLUSTER;
+  const transport = isLocal ? new LocalTransport() : await connectProfile(cluster.profile, log);
   try {
-    const root =
-      cluster.name === 'local'
-        ? localClusterRoot(workspaceRoot)
-        : await expandHome(cluster.profile.remoteRoot ?? '~/nx-slurm', transport);
+    // The `local` cluster keeps the cluster layout inside the workspace.
+    const root = isLocal
+      ? join(workspaceRoot, LOCAL_REMOTE_ROOT)
+      : await expandHome(cluster.profile.remoteRoot, transport);
     const scheduler =
       cluster.scheduler === 'local'
         ? new LocalScheduler(root)

@@ -47,7 +47,7 @@ describe('checkHostKey', () => {
     expect(checkHostKey(blob(K1), 'hpc', 2222, policy)).toBe(true);
     const line = `[hpc]:2222 ssh-ed25519 ${K1}`;
     expect(readFileSync(file, 'utf8')).toBe(`${line}\n`);
-    expect(accepted).toEqual([{ host: 'hpc', port: 2222, fingerprint: K1_FINGERPRINT, knownHostsFile: file, line }]);
+    expect(accepted).toEqual([{ host: 'hpc', port: 2222, fingerprint: K1_FINGERPRINT, knownHostsFile: file }]);
     // The same connection's second hop (or a re-check) finds the key recorded, and still refuses another.
     expect(checkHostKey(blob(K1), 'hpc', 2222, policy)).toBe(true);
     expect(() => checkHostKey(blob(K2), 'hpc', 2222, policy)).toThrow(expect.objectContaining({ reason: 'changed' }));

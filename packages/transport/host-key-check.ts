@@ -19,7 +19,6 @@ export interface HostKeyAcceptedEvent {
   port: number;
   fingerprint: string;
   knownHostsFile: string;
-  line: string;
 }
 
 /** The known_hosts file of one connection and what to do with a host it does not name. */
@@ -64,7 +63,7 @@ export function checkHostKey(key: Buffer, host: string, port: number, policy: Ho
       mkdirSync(path.dirname(policy.file), { recursive: true, mode: 0o700 });
       appendFileSync(policy.file, `${line}\n`, { mode: 0o600 });
       policy.entries.push(...parseKnownHosts(line));
-      policy.onAccepted?.({ host, port, fingerprint, knownHostsFile: policy.file, line });
+      policy.onAccepted?.({ host, port, fingerprint, knownHostsFile: policy.file });
       return true;
     }
     case 'changed': {
