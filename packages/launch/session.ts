@@ -26,7 +26,7 @@ async function openSession(
     // The `local` cluster keeps the cluster layout inside the workspace.
     const root = isLocal
       ? join(workspaceRoot, LOCAL_REMOTE_ROOT)
-      : await expandHome(cluster.profile.remoteRoot, transport);
+      : await expandRemoteHome(cluster.profile.remoteRoot, transport);
     const scheduler =
       cluster.scheduler === 'local'
         ? new LocalScheduler(root)
@@ -38,7 +38,8 @@ async function openSession(
   }
 }
 
-async function expandHome(path: string, transport: Transport): Promise<string> {
+/** `~` in remoteRoot is the home folder on the cluster (connect.ts expands the local paths). */
+async function expandRemoteHome(path: string, transport: Transport): Promise<string> {
   if (path === '~') return transport.home();
   if (path.startsWith('~/')) return posix.join(await transport.home(), path.slice(2));
   return path;
