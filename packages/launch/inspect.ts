@@ -11,7 +11,7 @@ import type { Session } from './session';
  * The latest known entry of each requested index: its exact fingerprint if it ran, else the
  * newest run of the same arguments (older code), so status and logs still find it after an edit.
  */
-export function latestEntries(items: readonly SweepIndex[], ledger: Ledger): Map<number, LedgerEntry> {
+function latestEntries(items: readonly SweepIndex[], ledger: Ledger): Map<number, LedgerEntry> {
   const replicateKey = (argv: readonly string[], occurrence = 0) => JSON.stringify([argv, occurrence]);
   const newestByArgs = new Map<string, LedgerEntry>();
   for (const entry of Object.values(ledger.entries)) {

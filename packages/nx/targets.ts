@@ -1,5 +1,6 @@
 import type { TargetConfiguration } from '@nx/devkit';
-import { formatArgv, libraryFolder, type ResolvedSweep } from '../sweep';
+import { formatArgv } from '../shell';
+import { libraryFolder, type ResolvedSweep } from '../sweep';
 
 export const SWEEP_CONFIG_FILE = 'slurm.json';
 

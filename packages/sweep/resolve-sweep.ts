@@ -1,6 +1,6 @@
 import { ConfigError, type ResolvedCluster, type Resources, type SweepConfig } from '../config';
+import { splitShellWords } from '../shell';
 import { argumentVectors } from './argument-vectors';
-import { splitShellWords } from './shell-words';
 
 /** A project's validated sweep and where it came from. */
 export interface SweepSource {
