@@ -13,6 +13,7 @@ export {
   type SbatchArgs,
   type SlurmConfig,
 } from './commands';
+export type { Partition } from './cluster-info';
 export { SlurmError } from './slurm-error';
 export { SlurmClient, type SlurmExec, type SubmitArgs } from './slurm-client';
 export { timeLimitSeconds } from './time-limit';
