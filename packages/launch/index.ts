@@ -6,3 +6,4 @@ export { runFiles } from './remote-layout';
 export { countStates, indexSummary, progressLine, resultsTable, type IndexResult } from './report';
 export { connectProfile, SessionPool, type Session } from './session';
 export { cancelSweep, currentResults, knownEntries } from './inspect';
+export { checkClusterProfile, type ClusterCheckDeps } from './check-cluster';
