@@ -7,6 +7,7 @@ export {
   type SshConnection,
 } from './ssh';
 export { LocalTransport } from './local';
+export { RemoteScriptError, runRemoteScript, type RemoteScript } from './remote-script';
 export { AuthenticationError, ConnectionError, FileError, HostKeyError, TransportError } from './errors';
 export {
   fingerprintSha256,
