@@ -34,7 +34,7 @@ export interface SubmitArgs {
 /** squeue with only job ids slurmctld has forgotten (older than MinJobAge): nothing to list. */
 const FORGOTTEN_JOBS = /invalid job id specified/i;
 
-/** Typed calls to sbatch, squeue, sacct, scancel and scontrol over an injected exec. */
+/** Typed calls to sbatch, squeue, sacct, scancel, scontrol and sinfo over an injected exec. */
 export class SlurmClient {
   private accountingDisabled = false;
 
