@@ -1,8 +1,8 @@
-export { launchSweep, type LaunchOptions } from './launch';
-export type { LaunchPlan, SweepIndex } from './plan';
+export { launchSweep } from './launch';
 export { prepareSweep, type PreparedSweep, type SweepRequest } from './prepare';
 export { indexSummary, resultsTable, type IndexResult } from './report';
-export { connectProfile, SessionPool, type Session } from './session';
+export { connectProfile } from './connect';
+export { SessionPool, type Session } from './session';
 export { cancelSweep } from './inspect';
 export { checkClusterProfile, type ClusterCheckDeps } from './check-cluster';
 export { printLog } from './logs';
