@@ -3,10 +3,11 @@
  * one job array per sweep, per-index Nx tasks, idempotent relaunch, shipping only what changed,
  * and `nx affected` reaching only the experiments a library edit touches.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { waitFor } from './support/cluster';
+import { Gates, HOLD_PY } from './support/gates';
 import {
   experiment,
   labProfile,
@@ -19,7 +20,7 @@ import {
   transportFigures,
   writeFiles,
 } from './support/sweeps';
-import { NX_ENV, type Workspace } from './support/workspace';
+import type { Workspace } from './support/workspace';
 
 jest.setTimeout(300_000);
 
@@ -42,12 +43,6 @@ const ECHO_PY = `import json, os, sys
 with open(os.path.join(os.environ["NX_SLURM_OUTPUT_DIR"], "argv.json"), "w", encoding="utf-8") as f:
     json.dump({"argv": sys.argv[1:], "env": os.environ.get("HOSTILE")}, f, ensure_ascii=False)
 `;
-const SLEEP_PY = `import os, sys, time
-print("index", os.environ["NX_SLURM_INDEX"], "starts", flush=True)
-time.sleep(float(sys.argv[sys.argv.index("--seconds") + 1]))
-print("index", os.environ["NX_SLURM_INDEX"], "done", flush=True)
-`;
-
 const HOSTILE = [
   'two words',
   `it's "quoted"`,
@@ -68,6 +63,8 @@ const matrix = (rates: number[]) => ({ learning_rate: rates, batch_size: [32, 64
 describe('sweeps on the real cluster over SSH', () => {
   let ws: Workspace;
   const home = remoteHome();
+  // indices of slow, manage and elsewhere wait for these, so the runs are still going when looked at
+  const gates = new Gates();
   const nx = (...args: string[]) => ws.nx(args);
 
   beforeAll(async () => {
@@ -110,14 +107,17 @@ describe('sweeps on the real cluster over SSH', () => {
         ...experiment(
           'experiments/slow',
           'slow',
-          { command: 'python3 sleep.py', args: ['--seconds 6', '--seconds 6'] },
-          { 'sleep.py': SLEEP_PY },
+          { command: 'python3 hold.py', args: [0, 1].map((n) => `--n ${n} --until ${gates.path('slow')}`) },
+          { 'hold.py': HOLD_PY },
         ),
         ...experiment(
           'experiments/manage',
           'manage',
-          { command: 'python3 sleep.py', args: ['--seconds 60', '--seconds 1', '--seconds 60'] },
-          { 'sleep.py': SLEEP_PY },
+          {
+            command: 'python3 hold.py',
+            args: [`--n 0 --until ${gates.path('manage')}`, '--n 1', `--n 2 --until ${gates.path('manage')}`],
+          },
+          { 'hold.py': HOLD_PY },
         ),
         ...experiment(
           'experiments/chunked',
@@ -142,8 +142,8 @@ describe('sweeps on the real cluster over SSH', () => {
         ...experiment(
           'experiments/elsewhere',
           'elsewhere',
-          { command: 'python3 sleep.py', args: ['--seconds 4', '--seconds 5'] },
-          { 'sleep.py': SLEEP_PY },
+          { command: 'python3 hold.py', args: [0, 1].map((n) => `--n ${n} --until ${gates.path('elsewhere')}`) },
+          { 'hold.py': HOLD_PY },
         ),
         ...experiment(
           'experiments/unbatched',
@@ -155,13 +155,17 @@ describe('sweeps on the real cluster over SSH', () => {
       { 'lab-small': labProfile({ maxArraySize: 4 }) },
     );
     writeFileSync(path.join(home, FAIL_MARKER), '');
+    gates.create();
     execFileSync('git', ['init', '-q'], { cwd: ws.dir });
     execFileSync('git', ['-c', 'user.email=e2e@nx-slurm', '-c', 'user.name=e2e', 'add', '-A'], { cwd: ws.dir });
     execFileSync('git', ['-c', 'user.email=e2e@nx-slurm', '-c', 'user.name=e2e', 'commit', '-qm', 'experiments'], {
       cwd: ws.dir,
     });
   });
-  afterAll(() => rmSync(path.join(home, FAIL_MARKER), { force: true }));
+  afterAll(() => {
+    rmSync(path.join(home, FAIL_MARKER), { force: true });
+    gates.close();
+  });
 
   const ledger = (jobName: string, cluster = 'lab') =>
     JSON.parse(readFileSync(path.join(ws.dir, '.nx-slurm/ledger', cluster, `${jobName}.json`), 'utf8'));
@@ -352,38 +356,38 @@ describe('sweeps on the real cluster over SSH', () => {
   });
 
   it('Ctrl-C leaves the job running; the rerun attaches instead of submitting again', async () => {
-    const child = spawn('npx', ['nx', 'run', 'slow:slurm-array'], {
-      cwd: ws.dir,
-      env: { ...process.env, ...NX_ENV },
-      detached: true,
-    });
-    let seen = '';
-    child.stdout.on('data', (chunk: Buffer) => (seen += chunk.toString()));
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    await waitFor(() => /submitted job/.test(seen), { what: 'the slow sweep to be submitted', timeoutMs: 60_000 });
-    process.kill(-child.pid!, 'SIGINT');
-    await exited;
-    const [jobId] = submittedJobs(seen);
+    const first = ws.startNx(['run', 'slow:slurm-array'], { detached: true });
+    await first.waitForOutput(/submitted job/, 60_000);
+    process.kill(-first.pid, 'SIGINT');
+    await first.exited;
+    const [jobId] = submittedJobs(first.output());
 
-    const rerun = await nx('run', 'slow:slurm-array');
-    const text = output(rerun);
-    expect(rerun.code).toBe(0);
+    const rerun = ws.startNx(['run', 'slow:slurm-array']);
+    await rerun.waitForOutput(/attaching to \d+ index\(es\)/, 60_000);
+    expect(rerun.output()).toMatch(/attaching to 2 index\(es\)/);
+    gates.open('slow');
+    const result = await rerun.exited;
+    const text = output(result);
+    expect(result.code).toBe(0);
     expect(submittedJobs(text)).toEqual([]);
-    expect(text).toMatch(/attaching to 2 index\(es\)/);
     expect(text).toMatch(/slow\/0: COMPLETED/);
     expect(sacct(jobId).map((r) => r.state)).toEqual(['COMPLETED', 'COMPLETED']);
   });
 
   it('a workspace without the ledger (another clone) attaches to a run still going instead of submitting again', async () => {
     const submit = await nx('run', 'elsewhere:slurm-submit');
+    expect(submit.code).toBe(0);
     const [jobId] = submittedJobs(output(submit));
     rmSync(path.join(ws.dir, '.nx-slurm/ledger/lab/elsewhere.json'));
 
-    const run = await nx('run', 'elsewhere:slurm-array');
-    const text = output(run);
-    expect(run.code).toBe(0);
-    expect(text).toMatch(/recovered 2 index\(es\)/);
-    expect(text).toMatch(/attaching to 2 index\(es\)/);
+    const run = ws.startNx(['run', 'elsewhere:slurm-array']);
+    await run.waitForOutput(/attaching to \d+ index\(es\)/, 60_000);
+    expect(run.output()).toMatch(/recovered 2 index\(es\)/);
+    expect(run.output()).toMatch(/attaching to 2 index\(es\)/);
+    gates.open('elsewhere');
+    const result = await run.exited;
+    const text = output(result);
+    expect(result.code).toBe(0);
     expect(submittedJobs(text)).toEqual([]);
     expect(text).toMatch(new RegExp(`job ${jobId}_1 on node`));
   });
@@ -397,9 +401,9 @@ describe('sweeps on the real cluster over SSH', () => {
     const status = await nx('run', 'manage:slurm-status');
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/index\s+arguments\s+state/);
-    expect(status.stdout).toMatch(/\n0\s+--seconds 60\s+(PENDING|RUNNING)/);
+    expect(status.stdout).toMatch(/\n0\s+--n 0 --until \S+\s+(PENDING|RUNNING)/);
 
-    await waitFor(async () => /\n1\s+--seconds 1\s+COMPLETED/.test((await nx('run', 'manage:slurm-status')).stdout), {
+    await waitFor(async () => /\n1\s+--n 1\s+COMPLETED/.test((await nx('run', 'manage:slurm-status')).stdout), {
       what: 'index 1 to complete',
       timeoutMs: 60_000,
       intervalMs: 1000,
@@ -411,6 +415,7 @@ describe('sweeps on the real cluster over SSH', () => {
 
     const cancel = await nx('run', 'manage:slurm-cancel', '--index', '2');
     expect(cancel.code).toBe(0);
+    expect(output(cancel)).toContain(`manage: cancelled ${jobId}_2.`);
     await waitFor(() => sacct(jobId).find((r) => r.jobId === `${jobId}_2` && /CANCELLED/.test(r.state)), {
       what: `${jobId}_2 cancelled`,
       timeoutMs: 30_000,
@@ -418,17 +423,8 @@ describe('sweeps on the real cluster over SSH', () => {
     expect(sacct(jobId).find((r) => r.jobId === `${jobId}_0`)?.state).toMatch(/PENDING|RUNNING/);
 
     // --follow prints index 0's log as it grows and returns once the index has ended
-    const follow = spawn('npx', ['nx', 'run', 'manage:slurm-logs', '--index', '0', '--follow'], {
-      cwd: ws.dir,
-      env: { ...process.env, ...NX_ENV },
-    });
-    let followed = '';
-    follow.stdout.on('data', (chunk: Buffer) => (followed += chunk.toString()));
-    const followExit = new Promise<number | null>((resolve) => follow.on('exit', resolve));
-    await waitFor(() => followed.includes('index 0 starts'), {
-      what: 'slurm-logs --follow to print index 0',
-      timeoutMs: 60_000,
-    });
+    const follow = ws.startNx(['run', 'manage:slurm-logs', '--index', '0', '--follow']);
+    await follow.waitForOutput(/index 0 starts/, 60_000);
 
     const cancelAll = await nx('run', 'manage:slurm-cancel');
     expect(cancelAll.code).toBe(0);
@@ -436,7 +432,9 @@ describe('sweeps on the real cluster over SSH', () => {
       what: `${jobId}_0 cancelled`,
       timeoutMs: 30_000,
     });
-    expect(await followExit).toBe(0);
-    expect(followed).not.toContain('index 0 done');
+    const followed = await follow.exited;
+    expect(followed.code).toBe(0);
+    // index 0 never passed its gate: it ended cancelled
+    expect(followed.stdout).not.toContain('index 0 done');
   });
 });

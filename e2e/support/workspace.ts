@@ -23,25 +23,78 @@ export interface RunOptions {
   env?: Record<string, string>;
   cwd?: string;
   stdin?: string;
+  /** In a process group of its own, to be signalled as a whole (`process.kill(-pid, ...)`). */
+  detached?: boolean;
 }
 
-/** Runs a program (no shell) and collects its output; never rejects on a non-zero exit. */
-export function run(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: 'pipe' });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+const tail = (text: string, lines = 40) => text.trimEnd().split('\n').slice(-lines).join('\n');
+
+/** A program started in the background, followed as it prints. */
+export interface Started {
+  readonly pid: number;
+  /** stdout and stderr so far, interleaved as they arrived. */
+  output(): string;
+  /**
+   * Resolves once the output matches `pattern`; rejects if the program exits first or after
+   * `timeoutMs`, with what it printed.
+   */
+  waitForOutput(pattern: RegExp, timeoutMs: number): Promise<void>;
+  readonly exited: Promise<RunResult>;
+}
+
+/** Starts a program (no shell); `exited` never rejects on a non-zero exit. */
+export function start(command: string, args: string[], options: RunOptions = {}): Started {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: 'pipe',
+    detached: options.detached,
+  });
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  let seen = '';
+  const watchers = new Set<() => void>();
+  const collect = (into: Buffer[]) => (chunk: Buffer) => {
+    into.push(chunk);
+    seen += chunk.toString('utf8');
+    for (const watcher of watchers) watcher();
+  };
+  child.stdout.on('data', collect(stdout));
+  child.stderr.on('data', collect(stderr));
+  const exited = new Promise<RunResult>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) =>
       resolve({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') }),
     );
-    child.stdin.end(options.stdin);
   });
+  child.stdin.end(options.stdin);
+
+  const waitForOutput = (pattern: RegExp, timeoutMs: number) =>
+    new Promise<void>((resolve, reject) => {
+      const done = (error?: Error) => {
+        watchers.delete(check);
+        clearTimeout(timer);
+        if (error) reject(error);
+        else resolve();
+      };
+      const check = () => pattern.test(seen) && done();
+      const failure = (why: string) =>
+        new Error(`${command} ${args.join(' ')} ${why} without printing ${pattern}; it printed:\n${tail(seen)}`);
+      const timer = setTimeout(() => done(failure(`ran ${timeoutMs} ms`)), timeoutMs);
+      watchers.add(check);
+      exited.then(
+        (result) => done(pattern.test(seen) ? undefined : failure(`exited with ${result.code}`)),
+        (error: Error) => done(error),
+      );
+      check();
+    });
+  return { pid: child.pid!, output: () => seen, waitForOutput, exited };
 }
 
-const tail = (text: string, lines = 40) => text.trimEnd().split('\n').slice(-lines).join('\n');
+/** Runs a program (no shell) and collects its output; never rejects on a non-zero exit. */
+export function run(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+  return start(command, args, options).exited;
+}
 
 /** Builds the repository (`npm run build`) and packs it; returns the tarball's path. */
 export async function buildAndPack(): Promise<string> {
@@ -91,6 +144,8 @@ export interface Workspace {
   run(command: string, args: string[], options?: RunOptions): Promise<RunResult>;
   /** `npx nx ...args` in the workspace. */
   nx(args: string[], options?: RunOptions): Promise<RunResult>;
+  /** `npx nx ...args` in the workspace, in the background. */
+  startNx(args: string[], options?: RunOptions): Started;
 }
 
 /** Nx without daemon, cloud, TUI or prompts: output a test can read. */
@@ -140,7 +195,15 @@ export async function createWorkspace(name: string, options: { nxVersion?: strin
       `createWorkspace(${name}): npm install failed (exit ${install.code}) in ${dir}:\n${tail(install.stderr || install.stdout)}`,
     );
   }
-  const runHere = (command: string, args: string[], options: RunOptions = {}) =>
-    run(command, args, { ...options, cwd: options.cwd ?? dir, env: { ...NX_ENV, ...options.env } });
-  return { dir, run: runHere, nx: (args, options) => runHere('npx', ['nx', ...args], options) };
+  const here = (options: RunOptions = {}) => ({
+    ...options,
+    cwd: options.cwd ?? dir,
+    env: { ...NX_ENV, ...options.env },
+  });
+  return {
+    dir,
+    run: (command, args, options) => run(command, args, here(options)),
+    nx: (args, options) => run('npx', ['nx', ...args], here(options)),
+    startNx: (args, options) => start('npx', ['nx', ...args], here(options)),
+  };
 }
