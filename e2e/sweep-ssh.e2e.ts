@@ -356,9 +356,9 @@ describe('sweeps on the real cluster over SSH', () => {
   });
 
   it('Ctrl-C leaves the job running; the rerun attaches instead of submitting again', async () => {
-    const first = ws.startNx(['run', 'slow:slurm-array'], { detached: true });
+    const first = ws.startNx(['run', 'slow:slurm-array']);
     await first.waitForOutput(/submitted job/, 60_000);
-    process.kill(-first.pid, 'SIGINT');
+    first.signal('SIGINT');
     await first.exited;
     const [jobId] = submittedJobs(first.output());
 
