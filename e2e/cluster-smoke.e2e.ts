@@ -146,7 +146,7 @@ describe('test cluster through SshTransport', () => {
     expect(stats.connections).toBe(1);
     expect(stats.bytesSent).toBe(Buffer.byteLength(ARRAY_SCRIPT));
     await must(transport, ['rm', '-rf', runDir]);
-  }, 180_000);
+  }, 120_000);
 
   it('passes arguments byte for byte through the remote login shell, with stdin and exit codes', async () => {
     const hostile = ['$HOME', '`id`', '$(id)', 'a b', "it's", 'line\nbreak', '*', '~', 'X=1', 'héllo ✓', ''];

@@ -17,7 +17,8 @@ import {
 import { TcpProxy } from './support/tcp-proxy';
 import type { Workspace } from './support/workspace';
 
-jest.setTimeout(300_000);
+// a hung test fails alone, well inside the whole run's bound (NX_SLURM_TEST_TIMEOUT, scripts/test.sh)
+jest.setTimeout(120_000);
 
 describe('bad configuration fails fast', () => {
   const valid = { command: 'python3 -c pass', args: ['--a 1'] };

@@ -3,6 +3,7 @@
  * reaches the test cluster over SSH, and experiment projects written as a user would.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
@@ -75,6 +76,24 @@ export function experiment(
     [`${root}/slurm.json`]: slurm,
     ...Object.fromEntries(Object.entries(program).map(([file, source]) => [`${root}/${file}`, source])),
   };
+}
+
+export interface LedgerEntry {
+  runIndex: number;
+  runDir: string;
+  jobId: string;
+}
+
+/** A workspace's ledger of one sweep (`.nx-slurm/ledger/<cluster>/<jobName>.json`). */
+export function ledgerOf(ws: Workspace, jobName: string, cluster = 'lab'): { entries: Record<string, LedgerEntry> } {
+  return JSON.parse(readFileSync(path.join(ws.dir, '.nx-slurm/ledger', cluster, `${jobName}.json`), 'utf8'));
+}
+
+/** The ledger entry of index `index` of a sweep: where it ran (its run folder can be read in place). */
+export function runDirOf(ws: Workspace, jobName: string, index: number, cluster = 'lab'): LedgerEntry {
+  const entry = Object.values(ledgerOf(ws, jobName, cluster).entries).find((e) => e.runIndex === index);
+  if (!entry) throw new Error(`${ws.dir}: the ledger of ${jobName} on ${cluster} has no index ${index}`);
+  return entry;
 }
 
 /** Job ids the launcher reported submitting, in order. */
