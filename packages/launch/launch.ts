@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { createTarballFromEntries } from '../bundle';
 import {
+  chunkForArraySize,
+  compressIndices,
   encodeArgv,
   encodeEnv,
   isFinal,
@@ -10,7 +12,6 @@ import {
   type ElementStatus,
   type SlurmState,
 } from '../slurm';
-import { chunkForArraySize, compressIndices } from '../sweep';
 import { applyStatus, jobsOf, type LedgerEntry } from './ledger';
 import { planLaunch, type SweepIndex } from './plan';
 import { recoverIfEmpty } from './recover';
