@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { shellQuote } from '../../packages/sweep';
+import { shellQuote } from '../../packages/shell';
 import { timed, type Timed } from './processes';
 
 export interface PeerFound {
