@@ -190,7 +190,11 @@ function createWorkspace(scratch: string, lab: Record<string, string>, remoteRoo
   const nxVersion = (
     JSON.parse(readFileSync(path.join(REPO_ROOT, 'node_modules/nx/package.json'), 'utf8')) as { version: string }
   ).version;
-  mustRun('npm', ['install', '--save-dev', '--prefer-offline', '--no-audit', '--no-fund', tarball, `nx@${nxVersion}`], dir);
+  mustRun(
+    'npm',
+    ['install', '--save-dev', '--prefer-offline', '--no-audit', '--no-fund', tarball, `nx@${nxVersion}`],
+    dir,
+  );
   return dir;
 }
 

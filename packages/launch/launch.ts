@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { createTarballFromEntries } from '../bundle';
 import {
-  encodeArgv,
+  ARGUMENT_FILES,
+  encodeArgumentTable,
   encodeEnv,
   isFinal,
   isTransient,
@@ -193,14 +194,17 @@ function runFolderEntries(sweep: PreparedSweep, session: Session, runDir: string
     },
     indices: items.map((i) => ({ index: i.index, fingerprint: i.fingerprint, argv: i.argv, occurrence: i.occurrence })),
   };
+  const args = encodeArgumentTable(items.map((i) => ({ index: i.index, argv: [...sweep.command, ...i.argv] })));
   return {
+    // a few files whatever the number of indices: each index's job creates its own out/<i>/
     files: [
       { path: 'job.sbatch', data: script, mode: 0o755 },
       { path: 'env.bin', data: encodeEnv(sweep.env) },
       { path: 'meta.json', data: JSON.stringify(meta, null, 2) },
-      ...items.map((i) => ({ path: `args/${i.index}`, data: encodeArgv([...sweep.command, ...i.argv]) })),
+      { path: ARGUMENT_FILES.words, data: args.words },
+      { path: ARGUMENT_FILES.records, data: args.records },
     ],
-    dirs: ['logs', 'exit', 'out', ...items.map((i) => `out/${i.index}`)],
+    dirs: ['logs', 'exit', 'out'],
   };
 }
 

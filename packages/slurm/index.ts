@@ -1,7 +1,8 @@
 export { isFinal, isSuccess, isTransient, normalizeState, type SlurmState } from './states';
 export { mergeStatuses, parseSacct, parseSqueue, type ElementStatus } from './element-status';
 export { describeFailure } from './describe-failure';
-export { encodeArgv, encodeEnv, renderJobScript, type JobScriptSpec, type SbatchResources } from './job-script';
+export { encodeEnv, renderJobScript, type JobScriptSpec, type SbatchResources } from './job-script';
+export { ARGUMENT_FILES, encodeArgumentTable, type ArgumentTable } from './argument-table';
 export {
   parseSbatchOutput,
   parseSlurmConfig,
