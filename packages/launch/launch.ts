@@ -17,7 +17,7 @@ import { planLaunch, type SweepIndex } from './plan';
 import { recoverIfEmpty } from './recover';
 import type { PreparedSweep } from './prepare';
 import { newRunId, runFiles } from './remote-layout';
-import { CREATE_RUN, RECORD_JOB, TAILS, parseTails } from './remote-scripts';
+import { CREATE_RUN, RECORD_JOB, TAILS, parseTails, tailsInput } from './remote-scripts';
 import { ensureBundles } from './ship';
 import { countStates, formatDuration, progressLine, type IndexResult } from './report';
 import type { Session } from './session';
@@ -156,16 +156,12 @@ async function submitArray(
           `\`sinfo -o "%P %c %m %l"\` on the cluster lists what each partition offers (CPUs, memory in MB, time limit).`,
       );
     });
-  const recorded = await session.transport.exec([
-    'bash',
-    '-c',
-    RECORD_JOB,
-    'nx-slurm',
-    runDir,
-    job.jobId,
-    String(chunk.offset),
-    compressIndices(chunk.taskIds),
-  ]);
+  const recorded = await session.transport.exec(
+    ['bash', '-c', RECORD_JOB, 'nx-slurm', runDir, job.jobId, String(chunk.offset)],
+    {
+      stdin: compressIndices(chunk.taskIds),
+    },
+  );
   if (recorded.code !== 0)
     log(
       `${sweep.request.jobName}: could not record job ${job.jobId} in ${runDir}/jobs (${recorded.stderr.trim()}); this workspace's ledger still has it`,
@@ -321,6 +317,7 @@ async function resubmit(
 /**
  * One command for the log tails of everything that just finished, and their exit markers: squeue
  * often reports an element final before sacct has its exit code, and the job's marker has it.
+ * The paths go on stdin: 10,000 indices cancelled at once make megabytes of them.
  */
 async function fetchEndings(transport: Session['transport'], finished: Tracked[]): Promise<Partial<IndexResult>[]> {
   const files = finished.map((t) => {
@@ -331,14 +328,9 @@ async function fetchEndings(transport: Session['transport'], finished: Tracked[]
       exit: run.exitMarker(t.entry.runIndex),
     };
   });
-  const result = await transport.exec([
-    'bash',
-    '-c',
-    TAILS,
-    'nx-slurm',
-    String(TAIL_BYTES),
-    ...files.flatMap((f) => Object.values(f)),
-  ]);
+  const result = await transport.exec(['bash', '-c', TAILS, 'nx-slurm', String(TAIL_BYTES)], {
+    stdin: tailsInput(files.flatMap((f) => Object.values(f))),
+  });
   const tails = parseTails(result.stdout);
   return finished.map((t, k) => {
     const marker = tails.get(files[k].exit)?.trim();
