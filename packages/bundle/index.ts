@@ -1,3 +1,4 @@
 export { listBundleFiles, type ListOptions } from './list-files';
-export { createTarball, createTarballFromEntries, type TarEntry, type Tarball } from './tarball';
+export { createTarballFromEntries, type TarEntry, type Tarball } from './tarball';
 export { bundleProject, type Bundle } from './bundle';
+export { largeBundleWarning } from './size-warning';

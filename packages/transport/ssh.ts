@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Duplex } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import {
   Client,
   utils,
@@ -25,6 +26,7 @@ import {
 } from './known-hosts';
 import type { Connection } from '../config';
 import { shellQuote } from '../sweep';
+import { countBytes } from './count-bytes';
 import type { ExecOptions, ExecResult, Transport, TransportStats } from './transport';
 
 /** Where and how to connect: a cluster profile with `~/.ssh/config` already applied (config's `mergeConnection`). */
@@ -161,8 +163,20 @@ export class SshTransport implements Transport {
     );
   }
 
-  async writeFile(remotePath: string, data: Buffer | string): Promise<void> {
+  async writeFile(remotePath: string, data: Buffer | string | Readable): Promise<void> {
     const sftp = await this.sftp();
+    if (data instanceof Readable) {
+      try {
+        const file = sftp.createWriteStream(remotePath);
+        // closed, not only written: the remote handle is released before anything reads the file
+        const closed = new Promise((resolve) => file.once('close', resolve));
+        await pipeline(data, countBytes(this.counters), file);
+        await closed;
+      } catch (error) {
+        throw fileError('write', remotePath, error as Error & { code?: number | string }, this.target);
+      }
+      return;
+    }
     const bytes = Buffer.from(data);
     this.counters.bytesSent += bytes.length;
     return new Promise((resolve, reject) =>

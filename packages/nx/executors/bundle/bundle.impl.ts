@@ -1,6 +1,9 @@
+import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
+import { largeBundleWarning } from '../../../bundle';
 import type { RunFlags } from '../../sweep-request';
 import { print, withSweep } from '../with-sweep';
 
@@ -18,8 +21,10 @@ export default function bundleExecutor(options: RunFlags, context: ExecutorConte
       ];
       for (const { name, bundle } of bundles) {
         const file = `${name.replace(/[^A-Za-z0-9._-]+/g, '_')}-${bundle.sha256.slice(0, 12)}.tar.gz`;
-        await writeFile(join(outDir, file), bundle.data);
+        await pipeline(bundle.open(), createWriteStream(join(outDir, file)));
         print(`${name}: ${bundle.files.length} files, ${bundle.bytes} bytes, sha256 ${bundle.sha256} -> ${file}`);
+        const warning = largeBundleWarning(name, bundle);
+        if (warning) print(warning);
       }
       const manifest = Object.fromEntries(
         bundles.map(({ name, bundle }) => [
