@@ -23,11 +23,21 @@ export async function withSweep(
     const sweep = await prepareSweep(request);
     return { success: await work(sweep, () => pool.get(request.cluster)) };
   } catch (error) {
-    process.stderr.write(`nx-slurm: ${(error as Error).message}\n`);
+    await printError(`nx-slurm: ${(error as Error).message}`);
     return { success: false };
   } finally {
     await pool.closeAll();
   }
 }
 
-export const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+/**
+ * Writes to stdout and resolves once the text is written out: Nx ends the executor's process as
+ * soon as the executor returns, and a large write still queued (a 10,000-row table) is cut.
+ */
+export function writeOut(stream: NodeJS.WriteStream, data: string | Buffer): Promise<void> {
+  return new Promise((resolve, reject) => stream.write(data, (error) => (error ? reject(error) : resolve())));
+}
+
+const asLine = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
+export const print = (text: string) => writeOut(process.stdout, asLine(text));
+export const printError = (text: string) => writeOut(process.stderr, asLine(text));

@@ -3,6 +3,7 @@ import { prepareSweep } from '../../../launch';
 import { argumentVectors } from '../../../sweep';
 import { indexOfTarget } from '../../targets';
 import { sweepRequestOf, type RunFlags } from '../../sweep-request';
+import { print } from '../with-sweep';
 import { dryRunReport, runSweeps, type SweepRun } from './run-sweeps';
 
 export type ArrayOptions = RunFlags;
@@ -29,7 +30,7 @@ export default async function* arrayBatch(
   if (overrides.dryRun) {
     for (const run of runs) {
       const indices = [...new Set([...run.tasks.values()].flat())];
-      process.stdout.write(`${dryRunReport(await prepareSweep({ ...run.request, indices }))}\n`);
+      await print(dryRunReport(await prepareSweep({ ...run.request, indices })));
       for (const task of run.tasks.keys()) yield { task, result: { success: true, terminalOutput: 'dry run\n' } };
     }
     return;

@@ -3,6 +3,7 @@ import { prepareSweep } from '../../../launch';
 import { argumentVectors } from '../../../sweep';
 import { sweepRequestOf } from '../../sweep-request';
 import type { ArrayOptions } from './array-batch.impl';
+import { print, writeOut } from '../with-sweep';
 import { dryRunReport, runSweeps } from './run-sweeps';
 
 /**
@@ -16,14 +17,14 @@ export default async function arrayExecutor(
   const project = context.projectName!;
   const request = sweepRequestOf(context, project, options);
   if (options.dryRun) {
-    process.stdout.write(`${dryRunReport(await prepareSweep(request))}\n`);
+    await print(dryRunReport(await prepareSweep(request)));
     return { success: true };
   }
   const indices = request.indices ?? argumentVectors(request.config).map((_, i) => i);
   const task = `${project}:${context.targetName}`;
   let success = false;
   for await (const outcome of runSweeps([{ request, tasks: new Map([[task, indices]]) }], context)) {
-    process.stdout.write(outcome.result.terminalOutput);
+    await writeOut(process.stdout, outcome.result.terminalOutput);
     success = outcome.result.success;
   }
   return { success };

@@ -11,6 +11,7 @@ import {
   type SweepRequest,
 } from '../../../launch';
 import { formatArgv } from '../../../sweep';
+import { writeOut } from '../with-sweep';
 
 export interface SweepRun {
   /**
@@ -52,6 +53,8 @@ export async function* runSweeps(runs: SweepRun[], context: ExecutorContext, wai
   } finally {
     process.removeListener('SIGINT', onInterrupt);
     await pool.closeAll();
+    // every progress line out before Nx may end the process
+    await writeOut(process.stdout, '');
     for (const run of runs) {
       for (const task of run.tasks.keys()) {
         if (reported.has(task)) continue;

@@ -22,9 +22,9 @@ export default function bundleExecutor(options: RunFlags, context: ExecutorConte
       for (const { name, bundle } of bundles) {
         const file = `${name.replace(/[^A-Za-z0-9._-]+/g, '_')}-${bundle.sha256.slice(0, 12)}.tar.gz`;
         await pipeline(bundle.open(), createWriteStream(join(outDir, file)));
-        print(`${name}: ${bundle.files.length} files, ${bundle.bytes} bytes, sha256 ${bundle.sha256} -> ${file}`);
+        await print(`${name}: ${bundle.files.length} files, ${bundle.bytes} bytes, sha256 ${bundle.sha256} -> ${file}`);
         const warning = largeBundleWarning(name, bundle);
-        if (warning) print(warning);
+        if (warning) await print(warning);
       }
       const manifest = Object.fromEntries(
         bundles.map(({ name, bundle }) => [

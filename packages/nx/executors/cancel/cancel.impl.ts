@@ -1,5 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { cancelSweep } from '../../../launch';
+import { cancelSweep, elementRanges } from '../../../launch';
 import type { RunFlags } from '../../sweep-request';
 import { print, withSweep } from '../with-sweep';
 
@@ -11,10 +11,10 @@ export default function cancelExecutor(options: RunFlags, context: ExecutorConte
     async (sweep, session) => {
       const indices = options.index === undefined ? undefined : [Number(options.index)];
       const cancelled = await cancelSweep(sweep, session, indices);
-      print(
+      await print(
         cancelled.length === 0
           ? `${sweep.request.jobName}: nothing queued or running to cancel.`
-          : `${sweep.request.jobName}: cancelled ${cancelled.map((e) => `${e.jobId}_${e.taskId}`).join(', ')}. A rerun resubmits them.`,
+          : `${sweep.request.jobName}: cancelled ${elementRanges(cancelled)} (${cancelled.length} index(es)). A rerun resubmits them.`,
       );
       return true;
     },

@@ -3,7 +3,7 @@ import { isFinal } from '../../../slurm';
 import { knownEntries, runFiles, type LedgerEntry, type Session } from '../../../launch';
 import type { RunFlags } from '../../sweep-request';
 import { TARGETS } from '../../targets';
-import { withSweep } from '../with-sweep';
+import { printError, withSweep, writeOut } from '../with-sweep';
 
 export interface LogsOptions extends RunFlags {
   stderr?: boolean;
@@ -19,14 +19,14 @@ export default function logsExecutor(options: LogsOptions, context: ExecutorCont
     context,
     async (sweep, session) => {
       if (options.index === undefined) {
-        process.stderr.write(`nx-slurm: which index? \`nx run ${context.projectName}:${TARGETS.logs} --index 0\`\n`);
+        await printError(`nx-slurm: which index? \`nx run ${context.projectName}:${TARGETS.logs} --index 0\``);
         return false;
       }
       const index = Number(options.index);
-      const entry = (await knownEntries(sweep, session, (line) => process.stderr.write(`${line}\n`))).get(index);
+      const entry = (await knownEntries(sweep, session, (line) => void printError(line))).get(index);
       if (!entry) {
-        process.stderr.write(
-          `nx-slurm: ${sweep.request.jobName}/${index} has not run yet on ${sweep.request.cluster.name}.\n`,
+        await printError(
+          `nx-slurm: ${sweep.request.jobName}/${index} has not run yet on ${sweep.request.cluster.name}.`,
         );
         return false;
       }
@@ -34,7 +34,7 @@ export default function logsExecutor(options: LogsOptions, context: ExecutorCont
       const path = options.stderr ? files.stderr(entry.runIndex) : files.stdout(entry.runIndex);
       const open = await session();
       if (!options.follow) {
-        process.stdout.write(await readLog(open, path, 0));
+        await writeOut(process.stdout, await readLog(open, path, 0));
         return true;
       }
       await follow(open, entry, path);
@@ -61,7 +61,7 @@ async function follow(session: Session, entry: LedgerEntry, path: string): Promi
   let interval = FOLLOW_INTERVAL_MS.min;
   for (;;) {
     const chunk = await readLog(session, path, printed);
-    process.stdout.write(chunk);
+    await writeOut(process.stdout, chunk);
     printed += chunk.length;
     if (chunk.length > 0) interval = FOLLOW_INTERVAL_MS.min;
     else {
@@ -70,7 +70,7 @@ async function follow(session: Session, entry: LedgerEntry, path: string): Promi
       ]);
       const status = statuses.find((s) => s.jobId === entry.jobId && s.taskId === entry.taskId);
       if (!status || isFinal(status.state)) {
-        process.stdout.write(await readLog(session, path, printed));
+        await writeOut(process.stdout, await readLog(session, path, printed));
         return;
       }
       interval = Math.min(FOLLOW_INTERVAL_MS.max, interval * 2);

@@ -1,27 +1,30 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { countStates, currentResults, progressLine, resultsTable } from '../../../launch';
+import { currentResults, statusReport } from '../../../launch';
 import type { RunFlags } from '../../sweep-request';
 import { TARGETS } from '../../targets';
 import { print, withSweep } from '../with-sweep';
 
+export interface StatusOptions extends RunFlags {
+  /** Every row, also for a large sweep (which otherwise shows the rows not COMPLETED). */
+  all?: boolean;
+}
+
 /** Prints the table of the sweep's latest results (refreshing what is still running). */
-export default function statusExecutor(options: RunFlags, context: ExecutorContext) {
+export default function statusExecutor(options: StatusOptions, context: ExecutorContext) {
   return withSweep(
     options,
     context,
     async (sweep, session) => {
-      const results = await currentResults(sweep, session, print);
+      const results = await currentResults(sweep, session, (line) => void print(line));
       if (results.length === 0) {
-        print(
+        await print(
           `${sweep.request.jobName}: no run yet on ${sweep.request.cluster.name}. Start one with \`nx run ${context.projectName}:${TARGETS.array}\`.`,
         );
         return true;
       }
-      print(resultsTable(results));
-      const counts = countStates(results.map((r) => r.state));
-      print(progressLine(sweep.request.jobName, { ...counts, total: sweep.items.length }));
-      const neverRun = sweep.items.length - results.length;
-      if (neverRun > 0) print(`${neverRun} index(es) never submitted.`);
+      await print(
+        statusReport(sweep.request.jobName, results, { total: sweep.items.length, all: options.all ?? false }),
+      );
       return true;
     },
     { allIndices: true },

@@ -7,11 +7,11 @@ import { print, withSweep } from '../with-sweep';
 /** Submits what needs to run (or attaches to what is running) and returns without waiting. */
 export default function submitExecutor(options: RunFlags, context: ExecutorContext) {
   return withSweep(options, context, async (sweep, session) => {
-    for await (const _ of launchSweep(sweep, session, { wait: false, log: print })) {
+    for await (const _ of launchSweep(sweep, session, { wait: false, log: (line) => void print(line) })) {
       // completed indices come back at once; nothing else is awaited
     }
     const { done, attach, submit } = sweep.plan;
-    print(
+    await print(
       `${sweep.request.jobName}: ${submit.length} submitted, ${attach.length} already queued or running, ${done.length} completed earlier.\n` +
         `Follow it with \`nx run ${context.projectName}:${TARGETS.status}\`, wait for it with \`nx run ${context.projectName}:${TARGETS.array}\`.`,
     );
