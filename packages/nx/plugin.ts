@@ -32,7 +32,7 @@ function createNodesForSweep(configFile: string, options: PluginOptions | undefi
       [projectRoot]: {
         ...(ownsProjectFile ? {} : { name: jobName }),
         targets: sweepTargets({ projectRoot: root, jobName, config, vectors, libraryFolders }),
-        metadata: { targetGroups: targetGroups(vectors) },
+        metadata: { targetGroups: targetGroups(vectors.length, config.indexTasks) },
       },
     },
   };

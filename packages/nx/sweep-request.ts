@@ -11,7 +11,7 @@ import {
   type SweepConfig,
 } from '../config';
 import type { SweepRequest } from '../launch';
-import { argumentVectors } from '../sweep';
+import { argumentVectors, blockIndices } from '../sweep';
 import { rawPluginOptions } from './plugin-entry';
 import { SWEEP_CONFIG_FILE } from './targets';
 import { isLibraryFolder, sweepOrThrow } from './workspace';
@@ -23,9 +23,11 @@ export interface RunFlags {
   force?: boolean;
   dryRun?: boolean;
   index?: number | string;
+  /** `first-last`: the indices of a block target (sweep/index-blocks.ts). */
+  indices?: string;
 }
 
-const RUN_FLAGS = ['force', 'dryRun', 'index', 'stderr', 'follow'];
+const RUN_FLAGS = ['force', 'dryRun', 'index', 'indices', 'stderr', 'follow', 'all'];
 
 /** nx-slurm's entry in nx.json `plugins` (the one `nx g nx-slurm:init` writes). */
 export function pluginOptionsOf(nxJson: NxJsonConfiguration | undefined): PluginOptions {
@@ -64,6 +66,15 @@ export function sweepConfigOf(
   return { config: parseSweepConfigText(readFileSync(path, 'utf8'), file), file };
 }
 
+/** The indices `--index <i>` or a block target's `indices: "first-last"` ask for; undefined: all. */
+export function requestedIndices(options: RunFlags): number[] | undefined {
+  if (options.index !== undefined) return [Number(options.index)];
+  const range = options.indices === undefined ? undefined : /^(\d+)-(\d+)$/.exec(options.indices);
+  if (options.indices !== undefined && !range)
+    throw new Error(`indices must be a range like 0-99, got ${JSON.stringify(options.indices)}`);
+  return range ? blockIndices({ first: Number(range[1]), last: Number(range[2]) }) : undefined;
+}
+
 export function sweepRequestOf(context: ExecutorContext, projectName: string, options: RunFlags): SweepRequest {
   const projects = context.projectsConfigurations?.projects ?? {};
   const projectRoot = projects[projectName]?.root ?? '';
@@ -85,13 +96,14 @@ export function sweepRequestOf(context: ExecutorContext, projectName: string, op
       found: JSON.stringify(library),
     });
   });
-  const index = options.index === undefined ? undefined : Number(options.index);
-  if (index !== undefined && !(Number.isInteger(index) && index >= 0 && index < vectors.length)) {
+  const indices = requestedIndices(options);
+  const outside = indices?.find((index) => !(Number.isInteger(index) && index >= 0 && index < vectors.length));
+  if (outside !== undefined) {
     throw new ConfigError({
       file,
-      path: 'index',
+      path: options.index === undefined ? 'indices' : 'index',
       expected: `an index from 0 to ${vectors.length - 1}`,
-      found: String(options.index),
+      found: String(options.index ?? options.indices),
     });
   }
   return {
@@ -101,7 +113,7 @@ export function sweepRequestOf(context: ExecutorContext, projectName: string, op
     config,
     libraries,
     cluster,
-    indices: index === undefined ? undefined : [index],
+    indices,
     force: options.force,
   };
 }

@@ -1,8 +1,8 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { prepareSweep } from '../../../launch';
-import { argumentVectors } from '../../../sweep';
-import { indexOfTarget } from '../../targets';
-import { sweepRequestOf, type RunFlags } from '../../sweep-request';
+import { argumentVectors, blockIndices } from '../../../sweep';
+import { indicesOfTarget } from '../../targets';
+import { requestedIndices, sweepRequestOf, type RunFlags } from '../../sweep-request';
 import { print } from '../with-sweep';
 import { dryRunReport, runSweeps, type SweepRun } from './run-sweeps';
 
@@ -62,12 +62,12 @@ export function planRuns(
     const { project } = taskGraph.tasks[ids[0]].target;
     try {
       const options = { ...inputs[ids[0]], ...overrides };
-      const request = sweepRequestOf(context, project, { ...options, index: undefined });
+      const request = sweepRequestOf(context, project, { ...options, index: undefined, indices: undefined });
       const everyIndex = argumentVectors(request.config).map((_, index) => index);
       const tasks = new Map<string, number[]>();
       for (const id of ids) {
-        const index = inputs[id].index ?? indexOfTarget(taskGraph.tasks[id].target.target);
-        tasks.set(id, index === undefined ? everyIndex : [Number(index)]);
+        const ofTarget = indicesOfTarget(taskGraph.tasks[id].target.target);
+        tasks.set(id, requestedIndices(inputs[id]) ?? (ofTarget ? blockIndices(ofTarget) : everyIndex));
       }
       runs.push({ request, tasks });
     } catch (error) {
