@@ -1,6 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { prepareSweep, SessionPool, type PreparedSweep, type Session } from '../../launch';
 import { sweepRequestOf, type RunFlags } from '../sweep-request';
+import { printError } from './output';
 
 /**
  * The set-up the run-management executors share: the validated sweep of the project and a
@@ -29,15 +30,3 @@ export async function withSweep(
     await pool.closeAll();
   }
 }
-
-/**
- * Writes to stdout and resolves once the text is written out: Nx ends the executor's process as
- * soon as the executor returns, and a large write still queued (a 10,000-row table) is cut.
- */
-export function writeOut(stream: NodeJS.WriteStream, data: string | Buffer): Promise<void> {
-  return new Promise((resolve, reject) => stream.write(data, (error) => (error ? reject(error) : resolve())));
-}
-
-const asLine = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
-export const print = (text: string) => writeOut(process.stdout, asLine(text));
-export const printError = (text: string) => writeOut(process.stderr, asLine(text));

@@ -3,7 +3,7 @@ import { prepareSweep } from '../../../launch';
 import { argumentVectors, blockIndices } from '../../../sweep';
 import { indicesOfTarget } from '../../targets';
 import { requestedIndices, sweepRequestOf, type RunFlags } from '../../sweep-request';
-import { print } from '../with-sweep';
+import { print } from '../output';
 import { dryRunReport, runSweeps, type SweepRun } from './run-sweeps';
 
 export type ArrayOptions = RunFlags;

@@ -3,7 +3,7 @@ import { prepareSweep } from '../../../launch';
 import { argumentVectors } from '../../../sweep';
 import { sweepRequestOf } from '../../sweep-request';
 import type { ArrayOptions } from './array-batch.impl';
-import { print, writeOut } from '../with-sweep';
+import { print, writeOut } from '../output';
 import { dryRunReport, runSweeps } from './run-sweeps';
 
 /**

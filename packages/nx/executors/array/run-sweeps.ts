@@ -11,7 +11,7 @@ import {
   type SweepRequest,
 } from '../../../launch';
 import { formatArgv } from '../../../sweep';
-import { writeOut } from '../with-sweep';
+import { writeOut } from '../output';
 
 export interface SweepRun {
   /**

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import { largeBundleWarning } from '../../../bundle';
 import type { RunFlags } from '../../sweep-request';
-import { print, withSweep } from '../with-sweep';
+import { print } from '../output';
+import { withSweep } from '../with-sweep';
 
 /** Writes the bundles a launch would ship to `dist/nx-slurm/<projectRoot>/`, with a manifest of their hashes. */
 export default function bundleExecutor(options: RunFlags, context: ExecutorContext) {

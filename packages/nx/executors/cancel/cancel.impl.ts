@@ -1,7 +1,8 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { cancelSweep, elementRanges } from '../../../launch';
 import type { RunFlags } from '../../sweep-request';
-import { print, withSweep } from '../with-sweep';
+import { print } from '../output';
+import { withSweep } from '../with-sweep';
 
 /** Cancels the sweep's queued and running elements, or only `--index <i>`. */
 export default function cancelExecutor(options: RunFlags, context: ExecutorContext) {

@@ -3,7 +3,8 @@ import { isFinal } from '../../../slurm';
 import { knownEntries, runFiles, type LedgerEntry, type Session } from '../../../launch';
 import type { RunFlags } from '../../sweep-request';
 import { TARGETS } from '../../targets';
-import { printError, withSweep, writeOut } from '../with-sweep';
+import { printError, writeOut } from '../output';
+import { withSweep } from '../with-sweep';
 
 export interface LogsOptions extends RunFlags {
   stderr?: boolean;

@@ -2,7 +2,8 @@ import type { ExecutorContext } from '@nx/devkit';
 import { currentResults, statusReport } from '../../../launch';
 import type { RunFlags } from '../../sweep-request';
 import { TARGETS } from '../../targets';
-import { print, withSweep } from '../with-sweep';
+import { print } from '../output';
+import { withSweep } from '../with-sweep';
 
 export interface StatusOptions extends RunFlags {
   /** Every row, also for a large sweep (which otherwise shows the rows not COMPLETED). */

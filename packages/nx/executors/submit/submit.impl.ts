@@ -2,7 +2,8 @@ import type { ExecutorContext } from '@nx/devkit';
 import { launchSweep } from '../../../launch';
 import type { RunFlags } from '../../sweep-request';
 import { TARGETS } from '../../targets';
-import { print, withSweep } from '../with-sweep';
+import { print } from '../output';
+import { withSweep } from '../with-sweep';
 
 /** Submits what needs to run (or attaches to what is running) and returns without waiting. */
 export default function submitExecutor(options: RunFlags, context: ExecutorContext) {
