@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { bundleProject, type Bundle } from '../bundle';
 import type { ResolvedCluster, SweepConfig } from '../config';
 import { timeLimitSeconds, type SbatchResources } from '../slurm';
-import { argumentVectors, fingerprint, splitShellWords } from '../sweep';
+import { splitShellWords } from '../shell';
+import { argumentVectors, fingerprint } from '../sweep';
 import { LedgerFile, type Ledger } from './ledger';
 import { planLaunch, type LaunchPlan, type SweepIndex } from './plan';
 

@@ -95,7 +95,7 @@ describe('RECOVER_RUNS on real run folders', () => {
     for (const i of indices) if (i % 3 !== 2) writeFileSync(join(runDir, 'exit', String(i)), `${i % 3}\n`);
     writeFileSync(join(runDir, 'exit', '2.4242.tmp'), '0\n');
 
-    const out = spawnSync('bash', ['-c', RECOVER_RUNS, 'nx-slurm', runs], { encoding: 'utf8' });
+    const out = spawnSync('bash', ['-c', RECOVER_RUNS.body, 'nx-slurm', runs], { encoding: 'utf8' });
 
     expect(out.status).toBe(0);
     const entries = parseRecoveredRuns(out.stdout);

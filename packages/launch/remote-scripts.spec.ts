@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RemoteScript } from '../transport';
 import {
   CREATE_RUN,
   INSTALL_BUNDLES,
@@ -13,11 +14,11 @@ import {
   tailsInput,
 } from './remote-scripts';
 
-/** Runs one of our fixed scripts as the cluster does: `bash -c SCRIPT nx-slurm args...`. */
-function run(script: string, ...args: (string | { stdin: string | Buffer })[]) {
+/** Runs one of our fixed scripts as runRemoteScript does on the cluster: `bash -c BODY nx-slurm args...`. */
+function run(script: RemoteScript, ...args: (string | { stdin: string | Buffer })[]) {
   const input = args.find((arg) => typeof arg !== 'string')?.stdin;
   const words = args.filter((arg): arg is string => typeof arg === 'string');
-  const result = spawnSync('bash', ['-c', script, 'nx-slurm', ...words], { encoding: 'utf8', input });
+  const result = spawnSync('bash', ['-c', script.body, 'nx-slurm', ...words], { encoding: 'utf8', input });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

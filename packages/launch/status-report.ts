@@ -1,5 +1,4 @@
-import { isSuccess } from '../slurm';
-import { compressIndices } from '../sweep';
+import { compressIndices, isSuccess } from '../slurm';
 import { countStates, progressLine, resultsTable, type IndexResult } from './report';
 
 /** Past this many indices the status table shows only the rows that need a look, unless `--all`. */

@@ -1,6 +1,7 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import type { SweepConfig } from '../config';
-import { formatArgv, indexBlocks, type IndexBlock } from '../sweep';
+import { formatArgv } from '../shell';
+import { indexBlocks, type IndexBlock } from '../sweep';
 
 export const SWEEP_CONFIG_FILE = 'slurm.json';
 

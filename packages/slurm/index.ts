@@ -1,19 +1,10 @@
-export { isFinal, isSuccess, isTransient, normalizeState, type SlurmState } from './states';
-export { mergeStatuses, parseSacct, parseSqueue, type ElementStatus } from './element-status';
+export { isFinal, isSuccess, isTransient, type SlurmState } from './states';
+export type { ElementStatus } from './element-status';
 export { describeFailure } from './describe-failure';
-export { encodeEnv, renderJobScript, type JobScriptSpec, type SbatchResources } from './job-script';
-export { ARGUMENT_FILES, encodeArgumentTable, type ArgumentTable } from './argument-table';
-export {
-  parseSbatchOutput,
-  parseSlurmConfig,
-  sacctArgv,
-  sbatchArgv,
-  scancelArgv,
-  scontrolConfigArgv,
-  squeueArgv,
-  type SbatchArgs,
-  type SlurmConfig,
-} from './commands';
+export { encodeEnv, renderJobScript, type SbatchResources } from './job-script';
+export { ARGUMENT_FILES, encodeArgumentTable } from './argument-table';
+export type { Partition } from './cluster-info';
 export { SlurmError } from './slurm-error';
-export { SlurmClient, type SlurmExec, type SubmitArgs } from './slurm-client';
+export { SlurmClient } from './slurm-client';
 export { timeLimitSeconds } from './time-limit';
+export { compressIndices, parseIndexList, chunkForArraySize } from './array-indices';

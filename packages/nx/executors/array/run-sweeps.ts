@@ -10,7 +10,7 @@ import {
   type PreparedSweep,
   type SweepRequest,
 } from '../../../launch';
-import { formatArgv } from '../../../sweep';
+import { formatArgv } from '../../../shell';
 import { writeOut } from '../output';
 
 export interface SweepRun {

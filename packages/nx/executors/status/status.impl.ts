@@ -1,5 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { currentResults, statusReport } from '../../../launch';
+import { sweepStatus } from '../../../launch';
 import type { RunFlags } from '../../sweep-request';
 import { TARGETS } from '../../targets';
 import { print } from '../output';
@@ -16,15 +16,10 @@ export default function statusExecutor(options: StatusOptions, context: Executor
     options,
     context,
     async (sweep, session) => {
-      const results = await currentResults(sweep, session, (line) => void print(line));
-      if (results.length === 0) {
-        await print(
-          `${sweep.request.jobName}: no run yet on ${sweep.request.cluster.name}. Start one with \`nx run ${context.projectName}:${TARGETS.array}\`.`,
-        );
-        return true;
-      }
+      const report = await sweepStatus(sweep, session, (line) => void print(line), { all: options.all ?? false });
       await print(
-        statusReport(sweep.request.jobName, results, { total: sweep.items.length, all: options.all ?? false }),
+        report ??
+          `${sweep.request.jobName}: no run yet on ${sweep.request.cluster.name}. Start one with \`nx run ${context.projectName}:${TARGETS.array}\`.`,
       );
       return true;
     },

@@ -1,0 +1,20 @@
+import { currentResults } from './inspect';
+import type { PreparedSweep } from './prepare';
+import type { Session } from './session';
+import { statusReport } from './status-report';
+
+/**
+ * The report of the sweep's latest results (refreshing what is still running): the table, the
+ * count of each state, the progress line and how many indices never ran; undefined when nothing
+ * has run on the cluster yet. `all`: every row also of a large sweep.
+ */
+export async function sweepStatus(
+  sweep: PreparedSweep,
+  session: () => Promise<Session>,
+  log: (line: string) => void,
+  options: { all: boolean },
+): Promise<string | undefined> {
+  const results = await currentResults(sweep, session, log);
+  if (results.length === 0) return undefined;
+  return statusReport(sweep.request.jobName, results, { total: sweep.items.length, all: options.all });
+}
