@@ -11,10 +11,10 @@ import {
   type SweepConfig,
 } from '../config';
 import type { SweepRequest } from '../launch';
-import { argumentVectors, blockIndices } from '../sweep';
+import { blockIndices, resolveLibraries, resolveSweep } from '../sweep';
 import { rawPluginOptions } from './plugin-entry';
 import { SWEEP_CONFIG_FILE } from './targets';
-import { isLibraryFolder, sweepOrThrow } from './workspace';
+import { workspaceView } from './workspace';
 
 /** Runtime flags every sweep executor accepts besides the sweep itself. */
 export interface RunFlags {
@@ -75,42 +75,33 @@ export function requestedIndices(options: RunFlags): number[] | undefined {
   return range ? blockIndices({ first: Number(range[1]), last: Number(range[2]) }) : undefined;
 }
 
+/** The project's sweep resolved for the chosen cluster, with the runtime flags, for the launcher. */
 export function sweepRequestOf(context: ExecutorContext, projectName: string, options: RunFlags): SweepRequest {
   const projects = context.projectsConfigurations?.projects ?? {};
   const projectRoot = projects[projectName]?.root ?? '';
   const { config, file } = sweepConfigOf(context.root, projectRoot, options);
-  const vectors = sweepOrThrow(argumentVectors(config), file);
   const cluster = resolveCluster(
     { flag: options.cluster, env: process.env.NX_SLURM_CLUSTER || undefined, config: config.cluster },
     pluginOptionsOf(context.nxJsonConfiguration),
     file,
   );
-  const libraries = (config.libraries ?? []).map((library, position) => {
-    if (isLibraryFolder(context.root, library)) return { name: library, root: library };
-    const project = projects[library];
-    if (project) return { name: library, root: project.root };
-    throw new ConfigError({
-      file,
-      path: `libraries[${position}]`,
-      expected: 'a workspace folder or an Nx project name',
-      found: JSON.stringify(library),
-    });
-  });
+  const source = { config, file, projectName };
+  const sweep = resolveSweep(source, cluster);
+  const libraries = resolveLibraries(source, workspaceView(context.root, projects));
   const indices = requestedIndices(options);
-  const outside = indices?.find((index) => !(Number.isInteger(index) && index >= 0 && index < vectors.length));
+  const outside = indices?.find((index) => !(Number.isInteger(index) && index >= 0 && index < sweep.vectors.length));
   if (outside !== undefined) {
     throw new ConfigError({
       file,
       path: options.index === undefined ? 'indices' : 'index',
-      expected: `an index from 0 to ${vectors.length - 1}`,
+      expected: `an index from 0 to ${sweep.vectors.length - 1}`,
       found: String(options.index ?? options.indices),
     });
   }
   return {
+    ...sweep,
     workspaceRoot: context.root,
     projectRoot,
-    jobName: config.jobName ?? projectName,
-    config,
     libraries,
     cluster,
     indices,

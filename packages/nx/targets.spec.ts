@@ -1,7 +1,6 @@
-import type { SweepConfig } from '../config';
 import { indexTargetName, indicesOfTarget, sweepTargets, targetGroups, taskTargetName, TARGETS } from './targets';
 
-const config = { command: 'python train.py', retries: 0 } as SweepConfig;
+const command = ['python', 'train.py'];
 const vectors = [
   ['--lr', '0.01'],
   ['--lr', '0.1'],
@@ -9,10 +8,8 @@ const vectors = [
 ];
 const targets = sweepTargets({
   projectRoot: 'experiments/exp',
-  jobName: 'exp',
-  config,
-  vectors,
-  libraryFolders: ['libs/metrics'],
+  sweep: { jobName: 'exp', command, vectors, indexTasks: 1000 },
+  libraries: ['libs/metrics/'],
 });
 
 describe('task target names', () => {
@@ -51,7 +48,7 @@ describe('sweepTargets', () => {
     });
   });
 
-  it('makes index tasks depend on the source, the libraries given as folders and NX_SLURM_CLUSTER', () => {
+  it('makes index tasks depend on the source, the folder of each library entry and NX_SLURM_CLUSTER', () => {
     const inputs = targets['slurm-array--1'].inputs;
     expect(inputs).toEqual(
       expect.arrayContaining(['default', '^default', '{workspaceRoot}/libs/metrics/**/*', { env: 'NX_SLURM_CLUSTER' }]),
@@ -89,19 +86,20 @@ describe('sweepTargets', () => {
       outputs: ['{workspaceRoot}/dist/nx-slurm/experiments/exp'],
     });
     expect(targets['slurm-bundle'].inputs).toEqual(['default', '^default', '{workspaceRoot}/libs/metrics/**/*']);
-    const atRoot = sweepTargets({ projectRoot: '', jobName: 'exp', config, vectors, libraryFolders: [] });
+    const atRoot = sweepTargets({ projectRoot: '', sweep: { jobName: 'exp', command, vectors, indexTasks: 1000 }, libraries: [] });
     expect(atRoot['slurm-bundle'].outputs).toEqual(['{workspaceRoot}/dist/nx-slurm/.']);
   });
 
   it('describes an index of a command without arguments by the command alone', () => {
-    const single = sweepTargets({ projectRoot: 'p', jobName: 'one', config, vectors: [[]], libraryFolders: [] });
+    const single = sweepTargets({ projectRoot: 'p', sweep: { jobName: 'one', command, vectors: [[]], indexTasks: 1000 }, libraries: [] });
     expect(single['slurm-array--0'].metadata?.description).toBe('one/0: python train.py');
   });
 });
 
 describe('sweepTargets past indexTasks', () => {
   const many = Array.from({ length: 10_005 }, (_, i) => ['--i', String(i)]);
-  const blocked = sweepTargets({ projectRoot: 'p', jobName: 'big', config, vectors: many, libraryFolders: [] });
+  const big = { jobName: 'big', command, vectors: many, indexTasks: 1000 };
+  const blocked = sweepTargets({ projectRoot: 'p', sweep: big, libraries: [] });
   const taskNames = Object.keys(blocked).filter((name) => indicesOfTarget(name) !== undefined);
 
   it('makes one task per block of contiguous indices, each running nx-slurm:array with {indices}', () => {
@@ -117,16 +115,14 @@ describe('sweepTargets past indexTasks', () => {
       'big/100-199: 100 indices, from python train.py --i 100',
     );
     expect(blocked[TARGETS.array].dependsOn).toHaveLength(101);
-    expect(targetGroups(many.length)['Slurm sweep']).toHaveLength(101 + 6);
+    expect(targetGroups(big)['Slurm sweep']).toHaveLength(101 + 6);
   });
 
-  it('follows indexTasks from slurm.json', () => {
+  it('follows indexTasks', () => {
     const fewer = sweepTargets({
       projectRoot: 'p',
-      jobName: 'big',
-      config: { ...config, indexTasks: 20 },
-      vectors: many.slice(0, 150),
-      libraryFolders: [],
+      sweep: { ...big, vectors: many.slice(0, 150), indexTasks: 20 },
+      libraries: [],
     });
     expect(Object.keys(fewer).filter((name) => indicesOfTarget(name) !== undefined)).toHaveLength(15);
     expect(fewer['slurm-array--140-149']).toMatchObject({ options: { indices: '140-149' } });
@@ -135,7 +131,7 @@ describe('sweepTargets past indexTasks', () => {
 
 describe('targetGroups', () => {
   it('groups the aggregator, every index, then the run-management targets', () => {
-    expect(targetGroups(vectors.length)).toEqual({
+    expect(targetGroups({ vectors, indexTasks: 1000 })).toEqual({
       'Slurm sweep': [
         'slurm-array',
         'slurm-array--0',

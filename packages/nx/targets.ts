@@ -1,7 +1,6 @@
 import type { TargetConfiguration } from '@nx/devkit';
-import type { SweepConfig } from '../config';
 import { formatArgv } from '../shell';
-import { indexBlocks, type IndexBlock } from '../sweep';
+import { indexBlocks, libraryFolder, type IndexBlock, type ResolvedSweep } from '../sweep';
 
 export const SWEEP_CONFIG_FILE = 'slurm.json';
 
@@ -35,12 +34,9 @@ export function indicesOfTarget(target: string): IndexBlock | undefined {
 export interface SweepTargetsInput {
   /** Project root relative to the workspace (`apps/exp`). */
   projectRoot: string;
-  jobName: string;
-  config: SweepConfig;
-  /** Argument vectors of the sweep, index i = vectors[i]. */
-  vectors: string[][];
-  /** Workspace-relative folders of libraries given as paths (Nx project libraries come through `^` inputs). */
-  libraryFolders: string[];
+  sweep: Pick<ResolvedSweep, 'jobName' | 'command' | 'vectors' | 'indexTasks'>;
+  /** The `libraries` entries as written. */
+  libraries: readonly string[];
 }
 
 /**
@@ -50,15 +46,20 @@ export interface SweepTargetsInput {
  * the run-management targets.
  */
 export function sweepTargets(input: SweepTargetsInput): Record<string, TargetConfiguration> {
-  const { projectRoot, jobName, config, vectors, libraryFolders } = input;
+  const { projectRoot, sweep, libraries } = input;
+  const { jobName, command, vectors } = sweep;
   const sourceInputs = [
     'default',
     '^default',
-    ...libraryFolders.map((folder) => `{workspaceRoot}/${folder}/**/*`),
+    // Nx has not found the projects yet when it infers targets, so the entries are not resolved
+    // here: an entry that is a folder ships that folder (this glob), one that names a project
+    // ships the project (`^default`, through the edge of createDependencies); the other glob
+    // matches nothing.
+    ...libraries.map((entry) => `{workspaceRoot}/${libraryFolder(entry)}/**/*`),
     { env: 'NX_SLURM_CLUSTER' },
   ];
-  const blocks = indexBlocks(vectors.length, config.indexTasks);
-  const command = (argv: string[]) => [config.command, formatArgv(argv)].filter(Boolean).join(' ');
+  const blocks = indexBlocks(vectors.length, sweep.indexTasks);
+  const described = (index: number) => formatArgv([...command, ...vectors[index]]);
   const taskTargets: Record<string, TargetConfiguration> = {};
   for (const block of blocks) {
     const single = block.first === block.last;
@@ -71,8 +72,8 @@ export function sweepTargets(input: SweepTargetsInput): Record<string, TargetCon
       metadata: {
         technologies: ['slurm'],
         description: single
-          ? `${jobName}/${block.first}: ${command(vectors[block.first])}`
-          : `${jobName}/${block.first}-${block.last}: ${block.last - block.first + 1} indices, from ${command(vectors[block.first])}`,
+          ? `${jobName}/${block.first}: ${described(block.first)}`
+          : `${jobName}/${block.first}-${block.last}: ${block.last - block.first + 1} indices, from ${described(block.first)}`,
       },
     };
   }
@@ -106,11 +107,11 @@ export function sweepTargets(input: SweepTargetsInput): Record<string, TargetCon
   };
 }
 
-export function targetGroups(count: number, indexTasks?: number): Record<string, string[]> {
+export function targetGroups(sweep: Pick<ResolvedSweep, 'vectors' | 'indexTasks'>): Record<string, string[]> {
   return {
     'Slurm sweep': [
       TARGETS.array,
-      ...indexBlocks(count, indexTasks).map(taskTargetName),
+      ...indexBlocks(sweep.vectors.length, sweep.indexTasks).map(taskTargetName),
       TARGETS.submit,
       TARGETS.status,
       TARGETS.logs,

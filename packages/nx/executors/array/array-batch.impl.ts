@@ -1,6 +1,6 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { prepareSweep } from '../../../launch';
-import { argumentVectors, blockIndices } from '../../../sweep';
+import { blockIndices } from '../../../sweep';
 import { indicesOfTarget } from '../../targets';
 import { requestedIndices, sweepRequestOf, type RunFlags } from '../../sweep-request';
 import { print } from '../output';
@@ -63,7 +63,7 @@ export function planRuns(
     try {
       const options = { ...inputs[ids[0]], ...overrides };
       const request = sweepRequestOf(context, project, { ...options, index: undefined, indices: undefined });
-      const everyIndex = argumentVectors(request.config).map((_, index) => index);
+      const everyIndex = request.vectors.map((_, index) => index);
       const tasks = new Map<string, number[]>();
       for (const id of ids) {
         const ofTarget = indicesOfTarget(taskGraph.tasks[id].target.target);
