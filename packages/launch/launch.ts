@@ -15,7 +15,7 @@ import {
 } from '../slurm';
 import { RemoteScriptError, runRemoteScript } from '../transport';
 import { endedWithoutRecord, jobsOf, resubmitted, withExitCode, withStatus, type LedgerEntry } from './ledger';
-import { planLaunch, type LaunchPlan, type SweepIndex } from './plan';
+import { planLaunch, type LaunchPlan, type ListedIndex, type SweepIndex } from './plan';
 import { recoverIfEmpty } from './recover';
 import type { PreparedSweep } from './prepare';
 import { newRunId, runFiles } from './remote-layout';
@@ -348,7 +348,7 @@ async function fetchEndings(transport: Session['transport'], finished: Tracked[]
   });
 }
 
-export function resultOf(item: SweepIndex, entry: LedgerEntry, fromLedger: boolean): IndexResult {
+export function resultOf(item: ListedIndex, entry: LedgerEntry, fromLedger: boolean): IndexResult {
   return {
     index: item.index,
     argv: item.argv,

@@ -1,7 +1,7 @@
 import { isFinal } from '../slurm';
 import { knownEntries } from './inspect';
 import type { LedgerEntry } from './ledger';
-import type { PreparedSweep } from './prepare';
+import type { InspectedSweep } from './prepare';
 import { runFiles } from './remote-layout';
 import type { Session } from './session';
 
@@ -26,7 +26,7 @@ const FOLLOW_INTERVAL_MS = { min: 500, max: 10_000 };
  * when the index has not run on the sweep's cluster.
  */
 export async function printLog(
-  sweep: PreparedSweep,
+  sweep: InspectedSweep,
   session: () => Promise<Session>,
   { index, stream, follow }: LogRequest,
   output: LogOutput,

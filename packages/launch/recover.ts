@@ -1,5 +1,5 @@
 import { withEntries, type Ledger, type LedgerEntry } from './ledger';
-import type { PreparedSweep } from './prepare';
+import type { InspectedSweep } from './prepare';
 import { parseIndexList } from '../slurm';
 import { runRemoteScript } from '../transport';
 import { RECOVER_RUNS } from './remote-scripts';
@@ -99,7 +99,7 @@ async function recoverFromCluster(session: Session, jobName: string): Promise<Le
  * entries is trusted as it is.
  */
 export async function recoverIfEmpty(
-  sweep: PreparedSweep,
+  sweep: InspectedSweep,
   session: Session,
   log: (line: string) => void,
 ): Promise<Ledger | undefined> {

@@ -1,5 +1,5 @@
 import { currentResults } from './inspect';
-import type { PreparedSweep } from './prepare';
+import type { InspectedSweep } from './prepare';
 import type { Session } from './session';
 import { statusReport } from './status-report';
 
@@ -9,7 +9,7 @@ import { statusReport } from './status-report';
  * has run on the cluster yet. `all`: every row also of a large sweep.
  */
 export async function sweepStatus(
-  sweep: PreparedSweep,
+  sweep: InspectedSweep,
   session: () => Promise<Session>,
   log: (line: string) => void,
   options: { all: boolean },

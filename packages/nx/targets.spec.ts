@@ -86,12 +86,20 @@ describe('sweepTargets', () => {
       outputs: ['{workspaceRoot}/dist/nx-slurm/experiments/exp'],
     });
     expect(targets['slurm-bundle'].inputs).toEqual(['default', '^default', '{workspaceRoot}/libs/metrics/**/*']);
-    const atRoot = sweepTargets({ projectRoot: '', sweep: { jobName: 'exp', command, vectors, indexTasks: 1000 }, libraries: [] });
+    const atRoot = sweepTargets({
+      projectRoot: '',
+      sweep: { jobName: 'exp', command, vectors, indexTasks: 1000 },
+      libraries: [],
+    });
     expect(atRoot['slurm-bundle'].outputs).toEqual(['{workspaceRoot}/dist/nx-slurm/.']);
   });
 
   it('describes an index of a command without arguments by the command alone', () => {
-    const single = sweepTargets({ projectRoot: 'p', sweep: { jobName: 'one', command, vectors: [[]], indexTasks: 1000 }, libraries: [] });
+    const single = sweepTargets({
+      projectRoot: 'p',
+      sweep: { jobName: 'one', command, vectors: [[]], indexTasks: 1000 },
+      libraries: [],
+    });
     expect(single['slurm-array--0'].metadata?.description).toBe('one/0: python train.py');
   });
 });

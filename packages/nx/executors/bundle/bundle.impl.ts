@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import { exportBundles } from '../../../launch';
+import { exportBundles, prepareSweep } from '../../../launch';
 import type { RunFlags } from '../../sweep-request';
 import { print } from '../output';
 import { withSweep } from '../with-sweep';
@@ -10,6 +10,7 @@ export default function bundleExecutor(options: RunFlags, context: ExecutorConte
   return withSweep(
     options,
     context,
+    prepareSweep,
     async (sweep) => {
       const outDir = join(context.root, 'dist', 'nx-slurm', sweep.request.projectRoot || '.');
       for (const line of await exportBundles(sweep, outDir)) await print(line);

@@ -1,5 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { cancelSweep, elementRanges } from '../../../launch';
+import { cancelSweep, elementRanges, inspectSweep } from '../../../launch';
 import type { RunFlags } from '../../sweep-request';
 import { print } from '../output';
 import { withSweep } from '../with-sweep';
@@ -9,6 +9,7 @@ export default function cancelExecutor(options: RunFlags, context: ExecutorConte
   return withSweep(
     options,
     context,
+    inspectSweep,
     async (sweep, session) => {
       const indices = options.index === undefined ? undefined : [Number(options.index)];
       const cancelled = await cancelSweep(sweep, session, indices);

@@ -1,5 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { printLog } from '../../../launch';
+import { inspectSweep, printLog } from '../../../launch';
 import type { RunFlags } from '../../sweep-request';
 import { TARGETS } from '../../targets';
 import { printError, writeOut } from '../output';
@@ -15,6 +15,7 @@ export default function logsExecutor(options: LogsOptions, context: ExecutorCont
   return withSweep(
     options,
     context,
+    inspectSweep,
     async (sweep, session) => {
       if (options.index === undefined) {
         await printError(`nx-slurm: which index? \`nx run ${context.projectName}:${TARGETS.logs} --index 0\``);

@@ -1,5 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { sweepStatus } from '../../../launch';
+import { inspectSweep, sweepStatus } from '../../../launch';
 import type { RunFlags } from '../../sweep-request';
 import { TARGETS } from '../../targets';
 import { print } from '../output';
@@ -15,6 +15,7 @@ export default function statusExecutor(options: StatusOptions, context: Executor
   return withSweep(
     options,
     context,
+    inspectSweep,
     async (sweep, session) => {
       const report = await sweepStatus(sweep, session, (line) => void print(line), { all: options.all ?? false });
       await print(

@@ -1,5 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { submitSweep } from '../../../launch';
+import { prepareSweep, submitSweep } from '../../../launch';
 import type { RunFlags } from '../../sweep-request';
 import { TARGETS } from '../../targets';
 import { print } from '../output';
@@ -7,7 +7,7 @@ import { withSweep } from '../with-sweep';
 
 /** Submits what needs to run (or attaches to what is running) and returns without waiting. */
 export default function submitExecutor(options: RunFlags, context: ExecutorContext) {
-  return withSweep(options, context, async (sweep, session) => {
+  return withSweep(options, context, prepareSweep, async (sweep, session) => {
     const { submitted, attached, done } = await submitSweep(sweep, session, (line) => void print(line));
     await print(
       `${sweep.request.jobName}: ${submitted} submitted, ${attached} already queued or running, ${done} completed earlier.\n` +
