@@ -10,6 +10,7 @@ import {
   isFinal,
   isTransient,
   renderJobScript,
+  splitLongArray,
   type ElementStatus,
   type SlurmState,
 } from '../slurm';
@@ -299,18 +300,16 @@ async function resubmit(
   const byRun = groupBy(retry, (t) => `${t.entry.runDir}\0${t.entry.offset}`);
   for (const group of byRun.values()) {
     const { runDir, offset } = group[0].entry;
-    const job = await submitArray(
-      sweep,
-      session,
-      runDir,
-      { offset, taskIds: group.map((t) => t.entry.taskId) },
-      options.log,
-    );
-    for (const t of group) {
-      options.log(
-        `${sweep.request.jobName}/${t.entry.runIndex}: ${t.entry.state}, resubmitted as job ${job.jobId} (attempt ${t.entry.attempts + 1})`,
-      );
-      t.entry = resubmitted(t.entry, job.jobId);
+    const byTask = new Map(group.map((t) => [t.entry.taskId, t]));
+    for (const chunk of splitLongArray({ offset, taskIds: [...byTask.keys()] })) {
+      const job = await submitArray(sweep, session, runDir, chunk, options.log);
+      for (const taskId of chunk.taskIds) {
+        const t = byTask.get(taskId)!;
+        options.log(
+          `${sweep.request.jobName}/${t.entry.runIndex}: ${t.entry.state}, resubmitted as job ${job.jobId} (attempt ${t.entry.attempts + 1})`,
+        );
+        t.entry = resubmitted(t.entry, job.jobId);
+      }
     }
   }
 }

@@ -7,4 +7,4 @@ export type { Partition } from './cluster-info';
 export { SlurmError } from './slurm-error';
 export { SlurmClient } from './slurm-client';
 export { timeLimitSeconds } from './time-limit';
-export { compressIndices, parseIndexList, chunkForArraySize } from './array-indices';
+export { compressIndices, parseIndexList, chunkForArraySize, splitLongArray } from './array-indices';
