@@ -1,17 +1,18 @@
 import { isFinal } from '../slurm';
 import { jobsOf, withStatus, type Ledger, type LedgerEntry } from './ledger';
-import type { SweepIndex } from './plan';
-import type { PreparedSweep } from './prepare';
+import type { ListedIndex } from './plan';
+import type { InspectedSweep } from './prepare';
 import { resultOf } from './launch';
 import type { IndexResult } from './report';
 import { recoverIfEmpty } from './recover';
 import type { Session } from './session';
 
 /**
- * The latest known entry of each requested index: its exact fingerprint if it ran, else the
- * newest run of the same arguments (older code), so status and logs still find it after an edit.
+ * The latest known entry of each requested index: the newest run of its arguments (and
+ * replicate number), whichever code it ran, so status, logs and cancel need no bundle and
+ * still find an index after an edit.
  */
-function latestEntries(items: readonly SweepIndex[], ledger: Ledger): Map<number, LedgerEntry> {
+function latestEntries(items: readonly ListedIndex[], ledger: Ledger): Map<number, LedgerEntry> {
   const replicateKey = (argv: readonly string[], occurrence = 0) => JSON.stringify([argv, occurrence]);
   const newestByArgs = new Map<string, LedgerEntry>();
   for (const entry of Object.values(ledger.entries)) {
@@ -21,7 +22,7 @@ function latestEntries(items: readonly SweepIndex[], ledger: Ledger): Map<number
   }
   const latest = new Map<number, LedgerEntry>();
   for (const item of items) {
-    const entry = ledger.entries[item.fingerprint] ?? newestByArgs.get(replicateKey(item.argv, item.occurrence));
+    const entry = newestByArgs.get(replicateKey(item.argv, item.occurrence));
     if (entry) latest.set(item.index, entry);
   }
   return latest;
@@ -29,7 +30,7 @@ function latestEntries(items: readonly SweepIndex[], ledger: Ledger): Map<number
 
 /** The latest entries, first recovering them from the cluster when the workspace has no ledger. */
 export async function knownEntries(
-  sweep: PreparedSweep,
+  sweep: InspectedSweep,
   session: () => Promise<Session>,
   log: (line: string) => void,
 ): Promise<Map<number, LedgerEntry>> {
@@ -40,7 +41,7 @@ export async function knownEntries(
 
 /** Current results of the sweep's indices, refreshing unfinished ones with one poll. */
 export async function currentResults(
-  sweep: PreparedSweep,
+  sweep: InspectedSweep,
   session: () => Promise<Session>,
   log: (line: string) => void,
 ): Promise<IndexResult[]> {
@@ -63,7 +64,7 @@ export async function currentResults(
 
 /** Cancels unfinished elements: the given indices, or everything of this job name still queued or running. */
 export async function cancelSweep(
-  sweep: PreparedSweep,
+  sweep: InspectedSweep,
   session: () => Promise<Session>,
   indices?: number[],
 ): Promise<LedgerEntry[]> {

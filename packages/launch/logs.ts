@@ -1,7 +1,7 @@
 import { isFinal } from '../slurm';
 import { knownEntries } from './inspect';
 import type { LedgerEntry } from './ledger';
-import type { PreparedSweep } from './prepare';
+import type { InspectedSweep } from './prepare';
 import { runFiles } from './remote-layout';
 import type { Session } from './session';
 
@@ -13,8 +13,8 @@ export interface LogRequest {
 }
 
 export interface LogOutput {
-  /** The log's bytes, as they arrive. */
-  write(chunk: Buffer): void;
+  /** The log's bytes, as they arrive; awaited, so nothing is left unwritten when the log ends. */
+  write(chunk: Buffer): Promise<void> | void;
   /** Notices (a ledger recovered from the cluster), one line each. */
   log(line: string): void;
 }
@@ -26,7 +26,7 @@ const FOLLOW_INTERVAL_MS = { min: 500, max: 10_000 };
  * when the index has not run on the sweep's cluster.
  */
 export async function printLog(
-  sweep: PreparedSweep,
+  sweep: InspectedSweep,
   session: () => Promise<Session>,
   { index, stream, follow }: LogRequest,
   output: LogOutput,
@@ -37,7 +37,7 @@ export async function printLog(
   const path = stream === 'stderr' ? files.stderr(entry.runIndex) : files.stdout(entry.runIndex);
   const open = await session();
   if (follow) await followLog(open, entry, path, output);
-  else output.write(await readLog(open, path, 0));
+  else await output.write(await readLog(open, path, 0));
 }
 
 /** The log from byte `from` on; a log the job has not created yet is empty. */
@@ -57,7 +57,7 @@ async function followLog(session: Session, entry: LedgerEntry, path: string, out
   let interval = FOLLOW_INTERVAL_MS.min;
   for (;;) {
     const chunk = await readLog(session, path, printed);
-    output.write(chunk);
+    await output.write(chunk);
     printed += chunk.length;
     if (chunk.length > 0) interval = FOLLOW_INTERVAL_MS.min;
     else {
@@ -66,7 +66,7 @@ async function followLog(session: Session, entry: LedgerEntry, path: string, out
       ]);
       const status = statuses.find((s) => s.jobId === entry.jobId && s.taskId === entry.taskId);
       if (!status || isFinal(status.state)) {
-        output.write(await readLog(session, path, printed));
+        await output.write(await readLog(session, path, printed));
         return;
       }
       interval = Math.min(FOLLOW_INTERVAL_MS.max, interval * 2);

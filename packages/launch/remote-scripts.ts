@@ -49,18 +49,27 @@ tar -xzf "$run_tarball" -C "$run_dir" || { rm -rf "$run_dir"; exit 1; }
 rm -f "$run_tarball"`,
 };
 
-/** Prints the last bytes of each file as NUL-separated pairs: path, tail (missing files give an empty tail). */
+/**
+ * Prints the last bytes of each file as NUL-separated pairs: path, tail (missing files give an
+ * empty tail). The paths come NUL-separated on stdin, so a poll that ends thousands of indices
+ * sends them however long the list.
+ */
 export const TAILS: RemoteScript = {
   name: 'tails',
   body: `set -u
-bytes=$1; shift
-for f in "$@"; do
+bytes=$1
+while IFS= read -r -d '' f; do
   printf '%s\\0' "$f"
   # -s is a builtin test: empty logs (the common case) cost no processes
   if [ -s "$f" ]; then tail -c "$bytes" "$f" 2>/dev/null | tr -d '\\000'; fi
   printf '\\0'
 done`,
 };
+
+/** stdin for TAILS. */
+export function tailsInput(paths: string[]): Buffer {
+  return Buffer.from(paths.map((path) => `${path}\0`).join(''), 'utf8');
+}
 
 export function parseTails(stdout: string): Map<string, string> {
   const parts = stdout.split('\0');
@@ -69,16 +78,20 @@ export function parseTails(stdout: string): Map<string, string> {
   return tails;
 }
 
-/** Appends `jobId offset taskIds` to the run's `jobs` file: which job runs which indices. */
+/**
+ * Appends `jobId offset taskIds` to the run's `jobs` file: which job runs which indices. The
+ * task ids (`0-99,205`, as long as the array is scattered) come on stdin.
+ */
 export const RECORD_JOB: RemoteScript = {
   name: 'record-job',
-  body: `printf '%s %s %s\\n' "$2" "$3" "$4" >> "$1/jobs"`,
+  body: `printf '%s %s %s\\n' "$2" "$3" "$(cat)" >> "$1/jobs"`,
 };
 
 /**
  * What a workspace needs to rebuild its ledger from the cluster's run folders (a new clone, a
  * deleted .nx-slurm/): per run, NUL-separated records `R runDir meta.json`, then
- * `E index exitCode` per exit marker, then `J jobs-file` when the run has one.
+ * `E markers` (a `./<index>:<exit code>` line per exit marker, one grep for all of them, not
+ * a process per index), then `J jobs-file` when the run has one.
  */
 export const RECOVER_RUNS: RemoteScript = {
   name: 'recover-runs',
@@ -88,7 +101,7 @@ for run in "$runs"/*/; do
   run=\${run%/}
   [ -f "$run/meta.json" ] || continue
   printf 'R\\0%s\\0' "$run"; cat "$run/meta.json"; printf '\\0'
-  for marker in "$run"/exit/*; do [ -f "$marker" ] && printf 'E\\0%s\\0%s\\0' "\${marker##*/}" "$(cat "$marker")"; done
+  printf 'E\\0'; if [ -d "$run/exit" ]; then (cd "$run/exit" && grep -r -H -s '' .); fi; printf '\\0'
   if [ -f "$run/jobs" ]; then printf 'J\\0'; cat "$run/jobs"; printf '\\0'; fi
 done
 true`,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
-import type { Bundle } from '../bundle';
+import { largeBundleWarning, type Bundle } from '../bundle';
 import { runRemoteScript } from '../transport';
 import { INSTALL_BUNDLES, PRESENT_BUNDLES } from './remote-scripts';
 import type { Session } from './session';
@@ -43,8 +43,10 @@ async function installMissing(session: Session, bundles: NamedBundle[], log: (li
   const uploads: string[] = [];
   for (const { label, bundle } of bundles) {
     if (installed.has(bundle.sha256)) continue;
+    const warning = largeBundleWarning(`${label} ${bundle.root}`, bundle);
+    if (warning) log(warning);
     const upload = posix.join(layout.incomingDir, `${bundle.sha256}.${randomBytes(4).toString('hex')}.tar.gz`);
-    await transport.writeFile(upload, bundle.data);
+    await transport.writeFile(upload, bundle.open());
     uploads.push(bundle.sha256, upload);
     log(
       `nx-slurm: uploaded ${label} bundle ${bundle.sha256.slice(0, 12)} (${bundle.bytes} bytes) to ${session.cluster.name}`,

@@ -12,6 +12,7 @@ import {
   type SweepRequest,
 } from '../../../launch';
 import { formatArgv } from '../../../shell';
+import { writeOut } from '../output';
 
 export interface SweepRun {
   /**
@@ -54,6 +55,8 @@ export async function* runSweeps(runs: SweepRun[], context: ExecutorContext, wai
   } finally {
     process.removeListener('SIGINT', onInterrupt);
     await pool.closeAll();
+    // every progress line out before Nx may end the process
+    await writeOut(process.stdout, '');
     for (const run of runs) {
       for (const task of run.tasks.keys()) {
         if (reported.has(task)) continue;
