@@ -22,7 +22,7 @@ typecheck_pid=$!
 
 # --forceExit: a spec that leaks a handle must fail the run, not hang CI until its time limit.
 # NX_SLURM_TEST_TIMEOUT bounds the whole jest run (seconds).
-timeout --signal=TERM --kill-after=30 "${NX_SLURM_TEST_TIMEOUT:-720}" \
+timeout --signal=TERM --kill-after=30 "${NX_SLURM_TEST_TIMEOUT:-760}" \
   npx jest --ci --forceExit --json --outputFile="$out/jest.json" "$@"
 jest_status=$?
 
