@@ -1,17 +1,50 @@
+import { BundleCache, cacheKey, isTrusted, newEntry, stampFiles } from './bundle-cache';
 import { listBundleFiles } from './list-files';
-import { createTarball } from './tarball';
+import { createTarball, type Tarball } from './tarball';
 
 /** A project's (or library's) source, packed reproducibly: its sha256 names it on the cluster. */
 export interface Bundle {
   root: string;
   files: string[];
-  data: Buffer;
   sha256: string;
   bytes: number;
+  /** The tarball: at hand after a build, packed again (and checked) after a cache hit. */
+  data(): Promise<Buffer>;
 }
 
-export async function bundleProject({ root, exclude }: { root: string; exclude?: string[] }): Promise<Bundle> {
+export interface BundleOptions {
+  root: string;
+  exclude?: string[];
+  /** Remembers the hash of an unchanged folder, so it is neither read nor packed again. */
+  cache?: BundleCache;
+}
+
+export async function bundleProject({ root, exclude = [], cache }: BundleOptions): Promise<Bundle> {
   const files = await listBundleFiles(root, { exclude });
-  const { data, sha256 } = await createTarball(root, files);
-  return { root, files, data, sha256, bytes: data.length };
+  if (!cache) return built(root, files, await createTarball(root, files));
+  const key = cacheKey(root, exclude);
+  // before the stamps: a file changed after this moment is never trusted by the entry (isTrusted)
+  const startedAt = Date.now();
+  const [stamps, entry] = await Promise.all([stampFiles(root, files), cache.read(key)]);
+  if (isTrusted(entry, stamps)) {
+    const { sha256, bytes } = entry;
+    return { root, files, sha256, bytes, data: () => packAgain(root, files, sha256) };
+  }
+  const tarball = await createTarball(root, files);
+  await cache.write(key, newEntry(stamps, tarball.sha256, tarball.data.length, startedAt));
+  return built(root, files, tarball);
+}
+
+function built(root: string, files: string[], { data, sha256 }: Tarball): Bundle {
+  return { root, files, sha256, bytes: data.length, data: () => Promise.resolve(data) };
+}
+
+async function packAgain(root: string, files: string[], sha256: string): Promise<Buffer> {
+  const tarball = await createTarball(root, files);
+  if (tarball.sha256 !== sha256) {
+    throw new Error(
+      `The files under ${root} changed while nx-slurm was launching (bundle ${sha256.slice(0, 12)} became ${tarball.sha256.slice(0, 12)}). Run the command again.`,
+    );
+  }
+  return tarball.data;
 }

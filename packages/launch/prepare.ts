@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { bundleProject, type Bundle } from '../bundle';
+import { BundleCache, bundleProject, type Bundle } from '../bundle';
 import type { ResolvedCluster, SweepConfig } from '../config';
 import { timeLimitSeconds, type SbatchResources } from '../slurm';
 import { argumentVectors, fingerprint, splitShellWords } from '../sweep';
@@ -46,14 +46,16 @@ const SWEEP_DESCRIPTION_FILES = ['slurm.json', 'project.json'];
 /** Bundles, fingerprints and the plan: everything decided before any connection is opened. */
 export async function prepareSweep(request: SweepRequest): Promise<PreparedSweep> {
   const { config, cluster } = request;
+  const cache = new BundleCache(join(request.workspaceRoot, '.nx-slurm', 'bundles'));
   const project = await bundleProject({
     root: join(request.workspaceRoot, request.projectRoot),
     exclude: [...(config.exclude ?? []), ...SWEEP_DESCRIPTION_FILES],
+    cache,
   });
   const libraries = await Promise.all(
     request.libraries.map(async (library) => ({
       name: library.name,
-      bundle: await bundleProject({ root: join(request.workspaceRoot, library.root) }),
+      bundle: await bundleProject({ root: join(request.workspaceRoot, library.root), cache }),
     })),
   );
   const command = splitShellWords(config.command);

@@ -47,7 +47,7 @@ async function installMissing(session: Session, bundles: NamedBundle[], log: (li
   for (const { label, bundle } of bundles) {
     if (installed.has(bundle.sha256)) continue;
     const upload = posix.join(layout.incomingDir, `${bundle.sha256}.${randomBytes(4).toString('hex')}.tar.gz`);
-    await transport.writeFile(upload, bundle.data);
+    await transport.writeFile(upload, await bundle.data());
     uploads.push(bundle.sha256, upload);
     log(
       `nx-slurm: uploaded ${label} bundle ${bundle.sha256.slice(0, 12)} (${bundle.bytes} bytes) to ${session.cluster.name}`,

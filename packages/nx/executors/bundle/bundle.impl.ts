@@ -18,7 +18,7 @@ export default function bundleExecutor(options: RunFlags, context: ExecutorConte
       ];
       for (const { name, bundle } of bundles) {
         const file = `${name.replace(/[^A-Za-z0-9._-]+/g, '_')}-${bundle.sha256.slice(0, 12)}.tar.gz`;
-        await writeFile(join(outDir, file), bundle.data);
+        await writeFile(join(outDir, file), await bundle.data());
         print(`${name}: ${bundle.files.length} files, ${bundle.bytes} bytes, sha256 ${bundle.sha256} -> ${file}`);
       }
       const manifest = Object.fromEntries(
