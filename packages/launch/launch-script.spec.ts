@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +34,7 @@ describe('LAUNCH: probe, install, create the run and submit in one command', () 
     return { code: result.status, stdout: result.stdout.toString(), stderr: result.stderr.toString() };
   }
 
-  async function bundle(files: Record<string, string>) {
+  async function bundle(files: Record<string, string | Buffer>) {
     const { data, sha256 } = await createTarballFromEntries(
       Object.entries(files).map(([path, content]) => ({ path, data: content })),
     );
@@ -95,7 +95,7 @@ describe('LAUNCH: probe, install, create the run and submit in one command', () 
   });
 
   it('reads several uploads back to back from one stream, binary and large', async () => {
-    const big = await bundle({ 'weights.bin': createHash('sha512').update('x').digest('latin1').repeat(20_000) });
+    const big = await bundle({ 'weights.bin': randomBytes(1_500_000) });
     const small = await bundle({ 'a.py': 'a' });
 
     const result = run(

@@ -39,4 +39,61 @@ describe('LocalTransport', () => {
     expect(transport.stats()).toEqual({ connections: 0, commands: 1, bytesSent: 7 });
     expect(await transport.home()).toBe(os.homedir());
   });
+
+  describe('stdin as a stream', () => {
+    it('writes chunks as they are produced, so a stream can wait for what the command says first', async () => {
+      const transport = new LocalTransport();
+      let said = '';
+      let heard: () => void = () => {};
+      const ready = new Promise<void>((resolve) => (heard = resolve));
+      async function* answer() {
+        await ready;
+        yield Buffer.from(`${said.trim()} back\n`);
+      }
+
+      const result = await transport.exec(['bash', '-c', 'echo hello; read -r line; echo "got $line"'], {
+        stdin: answer(),
+        onStdout: (chunk) => {
+          said += chunk.toString();
+          heard();
+        },
+      });
+
+      expect(result).toEqual({ stdout: 'hello\ngot hello back\n', stderr: '', code: 0 });
+      expect(transport.stats().bytesSent).toBe('hello back\n'.length);
+    });
+
+    it('stops producing when the command ends without reading everything', async () => {
+      const transport = new LocalTransport();
+      let produced = 0;
+      let finished = false;
+      async function* endless() {
+        try {
+          for (;;) {
+            produced++;
+            yield Buffer.alloc(64 * 1024, 120);
+          }
+        } finally {
+          finished = true;
+        }
+      }
+
+      const result = await transport.exec(['head', '-c', '5'], { stdin: endless() });
+
+      expect(result).toEqual({ stdout: 'xxxxx', stderr: '', code: 0 });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(finished).toBe(true);
+      expect(produced).toBeLessThan(1000);
+    });
+
+    it('ends stdin where the stream failed and rejects with its error', async () => {
+      const transport = new LocalTransport();
+      async function* failing(): AsyncGenerator<Buffer> {
+        yield Buffer.from('partial');
+        throw new Error('the probe said no');
+      }
+
+      await expect(transport.exec(['cat'], { stdin: failing() })).rejects.toThrow('the probe said no');
+    });
+  });
 });

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { open, readFile, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import { FileError, TransportError } from './errors';
+import { feedStdin } from './stdin';
 import type { ExecOptions, ExecResult, Transport, TransportStats } from './transport';
 
 /**
@@ -16,12 +17,14 @@ export class LocalTransport implements Transport {
   exec(argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
     if (argv.length === 0) return Promise.reject(new TransportError('exec: empty argv', 'EXEC_FAILED'));
     this.counters.commands++;
-    const stdin = options.stdin === undefined ? undefined : Buffer.from(options.stdin);
     return new Promise((resolve, reject) => {
       const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
       const stdout: Buffer[] = [];
       const stderr: Buffer[] = [];
-      child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout.push(chunk);
+        options.onStdout?.(chunk);
+      });
       child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
       // a command that exits without reading its stdin closes the pipe: not an error
       child.stdin.on('error', () => undefined);
@@ -35,15 +38,20 @@ export class LocalTransport implements Transport {
             }),
           );
       });
-      child.on('close', (code) =>
-        resolve({
-          stdout: Buffer.concat(stdout).toString('utf8'),
-          stderr: Buffer.concat(stderr).toString('utf8'),
-          code,
-        }),
+      // the command's end does not wait for a stdin stream still waiting on it (on its output)
+      let stopped: Error | undefined;
+      void feedStdin(child.stdin, options.stdin, (bytes) => (this.counters.bytesSent += bytes)).then(
+        (error) => (stopped = error),
       );
-      if (stdin) this.counters.bytesSent += stdin.length;
-      child.stdin.end(stdin);
+      child.on('close', (code) =>
+        stopped
+          ? reject(stopped)
+          : resolve({
+              stdout: Buffer.concat(stdout).toString('utf8'),
+              stderr: Buffer.concat(stderr).toString('utf8'),
+              code,
+            }),
+      );
     });
   }
 

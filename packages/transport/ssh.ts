@@ -25,6 +25,7 @@ import {
 } from './known-hosts';
 import type { Connection } from '../config';
 import { shellQuote } from '../sweep';
+import { feedStdin } from './stdin';
 import type { ExecOptions, ExecResult, Transport, TransportStats } from './transport';
 
 /** Where and how to connect: a cluster profile with `~/.ssh/config` already applied (config's `mergeConnection`). */
@@ -122,7 +123,6 @@ export class SshTransport implements Transport {
   exec(argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
     const command = shellQuote(argv);
     this.counters.commands++;
-    const stdin = options.stdin === undefined ? undefined : Buffer.from(options.stdin);
     return new Promise((resolve, reject) => {
       const failed = (reason: string) =>
         reject(new ConnectionError(`ssh ${this.target}: cannot run ${argv[0]}: ${reason}`, 'EXEC_FAILED'));
@@ -132,19 +132,26 @@ export class SshTransport implements Transport {
           const stdout: Buffer[] = [];
           const stderr: Buffer[] = [];
           let exit: { code: number | null } | undefined;
-          channel.on('data', (chunk: Buffer) => stdout.push(chunk));
+          channel.on('data', (chunk: Buffer) => {
+            stdout.push(chunk);
+            options.onStdout?.(chunk);
+          });
           channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
           channel.on('exit', (code: number | null) => (exit = { code: typeof code === 'number' ? code : null }));
+          // the command's end does not wait for a stdin stream still waiting on it (on its output)
+          let stopped: Error | undefined;
+          void feedStdin(channel, options.stdin, (bytes) => (this.counters.bytesSent += bytes)).then(
+            (error) => (stopped = error),
+          );
           channel.on('close', () => {
             if (!exit) return failed('the connection closed before the command ended');
+            if (stopped) return reject(stopped);
             resolve({
               stdout: Buffer.concat(stdout).toString('utf8'),
               stderr: Buffer.concat(stderr).toString('utf8'),
               code: exit.code,
             });
           });
-          if (stdin) this.counters.bytesSent += stdin.length;
-          channel.end(stdin);
         });
       } catch (error) {
         failed(this.closed ? 'the connection is closed' : (error as Error).message);

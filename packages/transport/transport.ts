@@ -7,8 +7,13 @@ export interface ExecResult {
 }
 
 export interface ExecOptions {
-  /** Bytes written to the command's stdin, then closed. */
-  stdin?: string | Buffer;
+  /**
+   * Bytes written to the command's stdin, then closed: all at once, or chunk by chunk as an
+   * iterable yields them (the command reads while they are produced; see `onStdout`).
+   */
+  stdin?: string | Buffer | AsyncIterable<Buffer>;
+  /** Sees the command's output as it arrives, so a stdin iterable can wait for what it says first. */
+  onStdout?: (chunk: Buffer) => void;
 }
 
 /** Counters a launch reports (connections opened, commands run, bytes sent). */
