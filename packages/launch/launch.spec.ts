@@ -51,6 +51,14 @@ class FakeScheduler implements Scheduler {
     return { maxArraySize: this.maxArraySize };
   }
 
+  limitsCommand(): undefined {
+    return undefined;
+  }
+
+  submitCommand(): undefined {
+    return undefined;
+  }
+
   async submit(request: SubmitRequest): Promise<ArrayJob> {
     this.submits.push(structuredClone(request));
     const jobId = String(this.nextJobId++);

@@ -20,6 +20,15 @@ export class LocalScheduler implements Scheduler {
     return { maxArraySize: Number.MAX_SAFE_INTEGER };
   }
 
+  limitsCommand(): undefined {
+    return undefined;
+  }
+
+  /** A local submission starts a runner process here: no remote command. */
+  submitCommand(): undefined {
+    return undefined;
+  }
+
   async submit(request: SubmitRequest): Promise<ArrayJob> {
     const jobId = await this.allocateJobId();
     const files = localJobFiles(this.jobsDir, jobId);

@@ -1,6 +1,6 @@
 import { SlurmClient, SlurmError, type ElementStatus } from '../slurm';
 import type { Transport } from '../transport';
-import type { ArrayJob, Scheduler, SchedulerLimits, SubmitRequest } from './scheduler';
+import type { ArrayJob, Scheduler, SchedulerCommand, SchedulerLimits, SubmitRequest } from './scheduler';
 
 const SUBMIT_ATTEMPTS = 4;
 const SUBMIT_RETRY_MS = 2000;
@@ -12,30 +12,39 @@ export class SlurmScheduler implements Scheduler {
   private readonly client: SlurmClient;
   private cachedLimits?: SchedulerLimits;
 
-  /** `maxArraySize` from the cluster profile overrides what scontrol reports. */
-  constructor(
-    transport: Transport,
-    private readonly maxArraySizeOverride?: number,
-  ) {
+  /** A known `maxArraySize` (the cluster profile's, or one learned earlier) spares asking scontrol. */
+  constructor(transport: Transport, maxArraySize?: number) {
     this.client = new SlurmClient((argv) => transport.exec(argv));
+    if (maxArraySize) this.cachedLimits = { maxArraySize };
   }
 
   async limits(): Promise<SchedulerLimits> {
-    if (this.maxArraySizeOverride) return { maxArraySize: this.maxArraySizeOverride };
     this.cachedLimits ??= { maxArraySize: (await this.client.config()).maxArraySize };
     return this.cachedLimits;
+  }
+
+  limitsCommand(): SchedulerCommand<SchedulerLimits> | undefined {
+    if (this.cachedLimits) return undefined;
+    const query = this.client.configCommand();
+    return {
+      argv: query.argv,
+      read: (result) => (this.cachedLimits = { maxArraySize: query.read(result).maxArraySize }),
+    };
+  }
+
+  submitCommand(request: SubmitRequest): SchedulerCommand<ArrayJob> {
+    const query = this.client.submitCommand(submitArgs(request));
+    return {
+      argv: query.argv,
+      read: (result) => ({ jobId: query.read(result), offset: request.offset, taskIds: request.taskIds }),
+    };
   }
 
   /** Retries what Slurm says may pass later (controller busy, submit limits), with back-off. */
   async submit(request: SubmitRequest): Promise<ArrayJob> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const jobId = await this.client.submit({
-          scriptPath: `${request.runDir}/job.sbatch`,
-          taskIds: request.taskIds,
-          maxConcurrent: request.maxConcurrent,
-          offset: request.offset,
-        });
+        const jobId = await this.client.submit(submitArgs(request));
         return { jobId, offset: request.offset, taskIds: request.taskIds };
       } catch (error) {
         if (!(error instanceof SlurmError && error.retryable) || attempt >= SUBMIT_ATTEMPTS) throw error;
@@ -54,4 +63,13 @@ export class SlurmScheduler implements Scheduler {
       only,
     );
   }
+}
+
+function submitArgs(request: SubmitRequest) {
+  return {
+    scriptPath: `${request.runDir}/job.sbatch`,
+    taskIds: request.taskIds,
+    maxConcurrent: request.maxConcurrent,
+    offset: request.offset,
+  };
 }

@@ -14,5 +14,5 @@ export {
   type SlurmConfig,
 } from './commands';
 export { SlurmError } from './slurm-error';
-export { SlurmClient, type SlurmExec, type SubmitArgs } from './slurm-client';
+export { SlurmClient, type SlurmCommand, type SlurmExec, type SubmitArgs } from './slurm-client';
 export { timeLimitSeconds } from './time-limit';

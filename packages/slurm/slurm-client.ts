@@ -12,8 +12,21 @@ import {
 import { mergeStatuses, parseSacct, parseSqueue, type ElementStatus } from './element-status';
 import { SlurmError } from './slurm-error';
 
+type CommandResult = { stdout: string; stderr: string; code: number | null };
+
 /** Runs argv[0] with the rest as arguments, nothing evaluated by a shell (a Transport's exec). */
-export type SlurmExec = (argv: string[]) => Promise<{ stdout: string; stderr: string; code: number | null }>;
+export type SlurmExec = (argv: string[]) => Promise<CommandResult>;
+
+/** A Slurm command line and the reader of its result (which throws a SlurmError when it failed). */
+export interface SlurmCommand<T> {
+  argv: string[];
+  read(result: CommandResult): T;
+}
+
+function checked(command: string, result: CommandResult): string {
+  if (result.code !== 0) throw SlurmError.from(command, result);
+  return result.stdout;
+}
 
 export interface SubmitArgs {
   scriptPath: string;
@@ -38,14 +51,25 @@ export class SlurmClient {
   }
 
   async config(): Promise<SlurmConfig> {
-    return parseSlurmConfig(await this.run(scontrolConfigArgv()));
+    return this.configCommand().read(await this.exec(scontrolConfigArgv()));
+  }
+
+  /** `scontrol show config` as argv and reader, for a caller that runs it inside a command of its own. */
+  configCommand(): SlurmCommand<SlurmConfig> {
+    return { argv: scontrolConfigArgv(), read: (result) => parseSlurmConfig(checked('scontrol', result)) };
   }
 
   /** Submits one array and returns its job id. */
-  async submit({ scriptPath, taskIds, maxConcurrent, offset }: SubmitArgs): Promise<string> {
+  async submit(args: SubmitArgs): Promise<string> {
+    const command = this.submitCommand(args);
+    return command.read(await this.exec(command.argv));
+  }
+
+  /** The sbatch of one array as argv and reader (its job id), for a caller that runs it itself. */
+  submitCommand({ scriptPath, taskIds, maxConcurrent, offset }: SubmitArgs): SlurmCommand<string> {
     if (taskIds.length === 0) throw new Error('Nothing to submit: the array has no task ids.');
     const argv = sbatchArgv({ scriptPath, arraySpec: compressIndices(taskIds), maxConcurrent, offset });
-    return parseSbatchOutput(await this.run(argv));
+    return { argv, read: (result) => parseSbatchOutput(checked('sbatch', result)) };
   }
 
   /**
@@ -61,7 +85,7 @@ export class SlurmClient {
   /** Cancels whole jobs, or only the given elements. */
   async cancel(jobIds: string[], elements?: { jobId: string; taskId: number }[]): Promise<void> {
     if (elements === undefined ? jobIds.length === 0 : elements.length === 0) return;
-    await this.run(scancelArgv(jobIds, elements));
+    checked('scancel', await this.exec(scancelArgv(jobIds, elements)));
   }
 
   private async squeue(jobIds: string[]): Promise<ElementStatus[]> {
@@ -80,11 +104,5 @@ export class SlurmClient {
       return [];
     }
     throw SlurmError.from('sacct', result);
-  }
-
-  private async run(argv: string[]): Promise<string> {
-    const result = await this.exec(argv);
-    if (result.code !== 0) throw SlurmError.from(argv[0], result);
-    return result.stdout;
   }
 }
