@@ -60,19 +60,27 @@ describe('LAUNCH: probe, install, create the run and submit in one command', () 
   it('reports the expanded root and the bundles it has before it reads anything', () => {
     mkdirSync(join(root(), 'bundles', 'aaa'), { recursive: true });
 
-    const result = run(launchArgs('~/nx-slurm', [], ['aaa', 'bbb']));
+    const result = run(launchArgs('~/nx-slurm', 'mlp', [], ['aaa', 'bbb']));
 
-    expect(parseProbe(result.stdout, false)).toEqual({ root: root(), present: new Set(['aaa']) });
+    expect(parseProbe(result.stdout, false)).toEqual({ root: root(), hasRuns: false, present: new Set(['aaa']) });
     // stdin ended before any field: nothing created beyond the root's folders
     expect(result.code).not.toBe(0);
     expect(readdirSync(root()).sort()).toEqual(['bundles', 'incoming', 'runs']);
   });
 
+  it('says whether the job has run folders to recover from', () => {
+    mkdirSync(join(root(), 'runs', 'mlp', 'r1'), { recursive: true });
+    expect(parseProbe(run(launchArgs('~/nx-slurm', 'mlp', [], [])).stdout, false)?.hasRuns).toBe(false);
+    writeFileSync(join(root(), 'runs', 'mlp', 'r1', 'meta.json'), '{}');
+    expect(parseProbe(run(launchArgs('~/nx-slurm', 'mlp', [], [])).stdout, false)?.hasRuns).toBe(true);
+    expect(parseProbe(run(launchArgs('~/nx-slurm', 'other', [], [])).stdout, false)?.hasRuns).toBe(false);
+  });
+
   it('runs the limits command only when asked, with its exit code', () => {
-    const asked = run(launchArgs('~/nx-slurm', ['bash', '-c', 'echo MaxArraySize = 5001; exit 0'], []));
+    const asked = run(launchArgs('~/nx-slurm', 'mlp', ['bash', '-c', 'echo MaxArraySize = 5001; exit 0'], []));
     expect(parseProbe(asked.stdout, true)?.limits).toEqual({ stdout: 'MaxArraySize = 5001', code: 0 });
 
-    const failing = run(launchArgs('~/nx-slurm', ['bash', '-c', 'exit 7'], []));
+    const failing = run(launchArgs('~/nx-slurm', 'mlp', ['bash', '-c', 'exit 7'], []));
     expect(parseProbe(failing.stdout, true)?.limits).toEqual({ stdout: '', code: 7 });
   });
 
@@ -82,7 +90,7 @@ describe('LAUNCH: probe, install, create the run and submit in one command', () 
     mkdirSync(join(root(), 'bundles', library.sha256), { recursive: true });
 
     const result = run(
-      launchArgs(root(), [], [code.sha256, library.sha256]),
+      launchArgs(root(), 'mlp', [], [code.sha256, library.sha256]),
       launchStdin(await payload(runDir(), { uploads: [code] })),
     );
 
@@ -99,7 +107,7 @@ describe('LAUNCH: probe, install, create the run and submit in one command', () 
     const small = await bundle({ 'a.py': 'a' });
 
     const result = run(
-      launchArgs(root(), [], [big.sha256, small.sha256]),
+      launchArgs(root(), 'mlp', [], [big.sha256, small.sha256]),
       launchStdin(await payload(runDir(), { uploads: [big, small] })),
     );
 
@@ -112,7 +120,7 @@ describe('LAUNCH: probe, install, create the run and submit in one command', () 
     const corrupted = { sha256: code.sha256, data: Buffer.from(code.data).fill(0, 20, 30) };
 
     const result = run(
-      launchArgs(root(), [], [code.sha256]),
+      launchArgs(root(), 'mlp', [], [code.sha256]),
       launchStdin(await payload(runDir(), { uploads: [corrupted] })),
     );
 
@@ -124,7 +132,7 @@ describe('LAUNCH: probe, install, create the run and submit in one command', () 
   });
 
   it('refuses to create a run whose bundle is neither installed nor uploaded: exit 4', async () => {
-    const result = run(launchArgs(root(), [], ['ccc']), launchStdin(await payload(runDir())));
+    const result = run(launchArgs(root(), 'mlp', [], ['ccc']), launchStdin(await payload(runDir())));
 
     expect(result.code).toBe(4);
     expect(result.stderr).toContain('bundle ccc is not installed');
@@ -135,7 +143,7 @@ describe('LAUNCH: probe, install, create the run and submit in one command', () 
     mkdirSync(runDir(), { recursive: true });
     writeFileSync(join(runDir(), 'job.sbatch'), 'the first run');
 
-    const result = run(launchArgs(root(), [], []), launchStdin(await payload(runDir())));
+    const result = run(launchArgs(root(), 'mlp', [], []), launchStdin(await payload(runDir())));
 
     expect(result.code).not.toBe(0);
     expect(parseSubmitted(result.stdout)).toBeUndefined();
@@ -145,7 +153,7 @@ describe('LAUNCH: probe, install, create the run and submit in one command', () 
   it('reports a refused submit with its code and records no job', async () => {
     const refused = await payload(runDir(), { submitArgv: ['bash', '-c', 'echo "Invalid partition" >&2; exit 1'] });
 
-    const result = run(launchArgs(root(), [], []), launchStdin(refused));
+    const result = run(launchArgs(root(), 'mlp', [], []), launchStdin(refused));
 
     expect(result.code).toBe(0);
     expect(parseSubmitted(result.stdout)).toEqual({ stdout: '', code: 1 });
@@ -154,7 +162,7 @@ describe('LAUNCH: probe, install, create the run and submit in one command', () 
   });
 
   it('creates the run without submitting when there is no submit command (the local scheduler)', async () => {
-    const result = run(launchArgs(root(), [], []), launchStdin(await payload(runDir(), { submitArgv: [] })));
+    const result = run(launchArgs(root(), 'mlp', [], []), launchStdin(await payload(runDir(), { submitArgv: [] })));
 
     expect(result.code).toBe(0);
     expect(parseSubmitted(result.stdout)).toBeUndefined();
@@ -165,7 +173,7 @@ describe('LAUNCH: probe, install, create the run and submit in one command', () 
     const strange = join(root(), 'runs', `it's "$(x)"`, 'a\nb c');
     const echo = ['bash', '-c', 'printf "%s|" "$@"', 'sbatch', '$HOME', '`id`', 'two words'];
 
-    const result = run(launchArgs(root(), [], []), launchStdin(await payload(strange, { submitArgv: echo })));
+    const result = run(launchArgs(root(), 'mlp', [], []), launchStdin(await payload(strange, { submitArgv: echo })));
 
     expect(result.code).toBe(0);
     expect(parseSubmitted(result.stdout)?.stdout).toBe('$HOME|`id`|two words|');
@@ -190,6 +198,7 @@ describe('parseFrames', () => {
   it('keeps empty values', () => {
     expect(parseProbe('\0nx-slurm:root\0/r\0\0nx-slurm:present\0\0', false)).toEqual({
       root: '/r',
+      hasRuns: false,
       present: new Set(),
     });
   });

@@ -7,23 +7,27 @@
  */
 
 /**
- * `$1` remoteRoot as written (`~/` expanded here), `$2` the number of words of the limits command
- * (0: none), then those words, then the bundle hashes the run needs. stdin: NUL-terminated fields
+ * `$1` remoteRoot as written (`~/` expanded here), `$2` the job name, `$3` the number of words of
+ * the limits command (0: none), then those words, then the bundle hashes the run needs. stdin: NUL-terminated fields
  * (upload count; per upload its hash and size; run folder path; run tarball size; the submit's
  * offset and array spec for the `jobs` file; the submit command's word count and words), then the
  * uploads' bytes and the run tarball's, in that order.
  *
  * Output frames (`\0nx-slurm:<name>\0<value>\0`, so a login banner is never taken for one):
- * `root`, `present`, `limits` + `limits-code` when asked, then `submitted` + `submit-code`.
+ * `root`, `runs` (whether the job has run folders), `limits` + `limits-code` when asked,
+ * `present`; then `submitted` + `submit-code`.
  * Exit 3: an upload arrived corrupted; 4: a needed bundle is missing; nothing was created then.
  */
 export const LAUNCH = `set -eu
 frame() { printf '\\0nx-slurm:%s\\0%s\\0' "$1" "$2"; }
 field() { IFS= read -r -d '' "$1"; }
-root=$1; words=$2; shift 2
+root=$1; job=$2; words=$3; shift 3
 case $root in "~") root=$HOME ;; "~/"*) root=$HOME/\${root#"~/"} ;; esac
 mkdir -p "$root/bundles" "$root/incoming" "$root/runs"
 frame root "$root"
+runs=no
+for meta in "$root/runs/$job"/*/meta.json; do if [ -f "$meta" ]; then runs=yes; fi; break; done
+frame runs "$runs"
 if [ "$words" -gt 0 ]; then
   code=0; limits=$("\${@:1:$words}") || code=$?
   frame limits "$limits"; frame limits-code "$code"
@@ -88,8 +92,13 @@ export interface LaunchPayload {
 }
 
 /** The command's arguments: what it needs to know before nx-slurm has sent anything. */
-export function launchArgs(remoteRoot: string, limitsArgv: string[], bundleHashes: string[]): string[] {
-  return [remoteRoot, String(limitsArgv.length), ...limitsArgv, ...bundleHashes];
+export function launchArgs(
+  remoteRoot: string,
+  jobName: string,
+  limitsArgv: string[],
+  bundleHashes: string[],
+): string[] {
+  return [remoteRoot, jobName, String(limitsArgv.length), ...limitsArgv, ...bundleHashes];
 }
 
 /** The stdin that follows the frames: fields, then the bytes they announce. */
@@ -131,6 +140,8 @@ export function parseFrames(stdout: string): Map<string, string> {
 export interface LaunchProbe {
   /** remoteRoot with `~` expanded. */
   root: string;
+  /** Whether the job has run folders on the cluster (a workspace without a ledger recovers from them). */
+  hasRuns: boolean;
   /** Hashes of the requested bundles already installed. */
   present: Set<string>;
   /** Output and exit code of the limits command, when one was given. */
@@ -143,10 +154,11 @@ export function parseProbe(stdout: string, askedLimits: boolean): LaunchProbe | 
   const root = frames.get('root');
   const present = frames.get('present');
   if (root === undefined || present === undefined) return undefined;
+  const hasRuns = frames.get('runs') === 'yes';
   const limits = askedLimits
     ? { stdout: frames.get('limits') ?? '', code: Number(frames.get('limits-code') ?? 1) }
     : undefined;
-  return { root, present: new Set(present.split(' ').filter(Boolean)), limits };
+  return { root, hasRuns, present: new Set(present.split(' ').filter(Boolean)), limits };
 }
 
 /** What the submit command printed and how it ended; undefined when none ran. */
