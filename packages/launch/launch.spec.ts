@@ -4,13 +4,13 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sweepConfigSchema, type ResolvedCluster } from '../config';
-import type { ArrayJob, Scheduler, SubmitRequest } from '../scheduler';
-import type { ElementStatus, SlurmState } from '../slurm';
+import type { ArrayJob, Scheduler, SchedulerCommand, SubmitRequest } from '../scheduler';
+import { SlurmError, type ElementStatus, type SlurmState } from '../slurm';
 import { LocalTransport } from '../transport';
 import { launchSweep } from './launch';
 import type { Ledger } from './ledger';
 import { prepareSweep, type PreparedSweep, type SweepRequest } from './prepare';
-import { RemoteLayout } from './remote-layout';
+import { ClusterFactsFile } from './cluster-facts';
 import type { IndexResult } from './report';
 import type { Session } from './session';
 
@@ -55,8 +55,28 @@ class FakeScheduler implements Scheduler {
     return undefined;
   }
 
-  submitCommand(): undefined {
-    return undefined;
+  /** When set, the sbatch stand-in the launch command runs itself (as Slurm's is), and how it ends. */
+  stagedSubmit?: { stdout: string; stderr?: string; code: number };
+
+  submitCommand(request: SubmitRequest): SchedulerCommand<ArrayJob> | undefined {
+    const staged = this.stagedSubmit;
+    if (!staged) return undefined;
+    return {
+      argv: [
+        'bash',
+        '-c',
+        'printf %s "$1"; printf %s "$2" >&2; exit "$3"',
+        'sbatch',
+        staged.stdout,
+        staged.stderr ?? '',
+        String(staged.code),
+      ],
+      read: (result) => {
+        if (result.code !== 0) throw SlurmError.from('sbatch', result);
+        this.submits.push(structuredClone(request));
+        return { jobId: result.stdout.split(';')[0], offset: request.offset, taskIds: [...request.taskIds] };
+      },
+    };
   }
 
   async submit(request: SubmitRequest): Promise<ArrayJob> {
@@ -178,8 +198,9 @@ async function launch(
       cluster: req.cluster,
       transport,
       scheduler: fake,
-      layout: new RemoteLayout(root),
+      remoteRoot: root,
       installedBundles: new Map(),
+      facts: ClusterFactsFile.at(workspace, 'fake', 'localhost'),
     };
     out.sessions.push(session);
     out.transports.push(transport);
@@ -488,7 +509,7 @@ describe('launchSweep: relaunch', () => {
 });
 
 describe('launchSweep: shipping code only when it changed', () => {
-  it('uploads no bundle when the code is unchanged, only the run folder', async () => {
+  it('uploads no bundle when the code is unchanged, only the run folder, in the launch command itself', async () => {
     fake.script = { 1: [{ state: 'FAILED', exitCode: 1 }] };
     const first = await launch(request());
     const firstBytes = first.transports[0].stats().bytesSent;
@@ -496,31 +517,47 @@ describe('launchSweep: shipping code only when it changed', () => {
     expect(firstBytes).toBeGreaterThan(bundleBytes);
 
     fake.script = {};
-    const sweep = await prepareSweep(request());
-    const writes: string[] = [];
-    const logs: string[] = [];
-    const transport = new LocalTransport();
-    const writeFileSpy = jest.spyOn(transport, 'writeFile');
-    const session: Session = {
-      cluster: cluster(),
-      transport,
-      scheduler: fake,
-      layout: new RemoteLayout(root),
-      installedBundles: new Map(),
-    };
-    for await (const _ of launchSweep(sweep, async () => session, { wait: true, log: (l) => logs.push(l) })) void _;
-    writes.push(...writeFileSpy.mock.calls.map(([path]) => path));
+    const again = await launch(request());
 
-    expect(logs).toContain('nx-slurm: code unchanged on fake: no bundle uploaded');
-    expect(logs.filter((l) => l.includes('uploaded'))).toEqual([
+    expect(again.logs.filter((l) => l.includes('uploaded'))).toEqual([
       'nx-slurm: code unchanged on fake: no bundle uploaded',
     ]);
-    expect(writes).toHaveLength(1);
-    expect(writes[0]).toMatch(/\/incoming\/run-exp-\d{8}-\d{6}-[0-9a-f]{4}\.tar\.gz$/);
-    // every byte sent is the run folder's tarball: fewer than the project bundle alone
-    const sent = writeFileSpy.mock.calls.reduce((sum, [, data]) => sum + Buffer.from(data).length, 0);
-    expect(transport.stats().bytesSent).toBe(sent);
-    expect(sent).toBeLessThan(first.sweep.project.bytes);
+    // every byte sent is the run folder's: fewer than the project bundle alone, and no file written apart
+    const [transport] = again.transports;
+    expect(transport.stats().bytesSent).toBeGreaterThan(0);
+    expect(transport.stats().bytesSent).toBeLessThan(first.sweep.project.bytes);
+  });
+
+  it('submits in the launch command itself: one command to the job id, recorded in the run folder', async () => {
+    fake.stagedSubmit = { stdout: '4242;fake', code: 0 };
+
+    const launched = await launch(request(), { wait: false });
+
+    expect(launched.transports[0].stats().commands).toBe(1);
+    expect(launched.logs).toContainEqual(
+      expect.stringMatching(/^exp: submitted job 4242 \(3 index\(es\)\) on fake, run /),
+    );
+    const [entry] = Object.values((await readLedger()).entries);
+    expect(await readFile(join(entry.runDir, 'jobs'), 'utf8')).toBe('4242 0 0-2\n');
+  });
+
+  it("submits again, apart, when the launch command's sbatch said Slurm may take it later", async () => {
+    fake.stagedSubmit = { stdout: '', stderr: 'sbatch: error: Socket timed out on send/recv operation', code: 1 };
+
+    const launched = await launch(request(), { wait: false });
+
+    // the staged sbatch failed, the retry went through submit(): job 100 of the fake
+    expect(launched.logs).toContainEqual(expect.stringMatching(/^exp: submitted job 100 \(3 index\(es\)\)/));
+    const [entry] = Object.values((await readLedger()).entries);
+    expect(await readFile(join(entry.runDir, 'jobs'), 'utf8')).toBe('100 0 0-2\n');
+  });
+
+  it('says what Slurm refused in the launch command, with the resources asked for', async () => {
+    fake.stagedSubmit = { stdout: '', stderr: 'sbatch: error: invalid partition specified: gpu', code: 1 };
+
+    await expect(launch(request({ resources: { partition: 'gpu' } }), { wait: false })).rejects.toThrow(
+      /fake refused the array: sbatch failed: sbatch: error: invalid partition specified: gpu\nRequested per index: \{"partition":"gpu"/,
+    );
   });
 
   it('a library edit uploads only that library and reruns every index', async () => {

@@ -1,25 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import { posix } from 'node:path';
-import { createTarballFromEntries } from '../bundle';
-import {
-  encodeArgv,
-  encodeEnv,
-  isFinal,
-  isTransient,
-  renderJobScript,
-  type ElementStatus,
-  type SlurmState,
-} from '../slurm';
-import { chunkForArraySize, compressIndices } from '../sweep';
+import { isFinal, isTransient, type ElementStatus, type SlurmState } from '../slurm';
 import { applyStatus, jobsOf, type LedgerEntry } from './ledger';
 import { planLaunch, type SweepIndex } from './plan';
 import { recoverIfEmpty } from './recover';
 import type { PreparedSweep } from './prepare';
-import { newRunId, runFiles } from './remote-layout';
-import { CREATE_RUN, RECORD_JOB, TAILS, parseTails } from './remote-scripts';
-import { ensureBundles } from './ship';
+import { runFiles } from './remote-layout';
+import { TAILS, parseTails } from './remote-scripts';
 import { countStates, formatDuration, progressLine, type IndexResult } from './report';
 import type { Session } from './session';
+import { RunStaging, submitAndRecord } from './stage';
 
 export interface LaunchOptions {
   /** Wait for every index to end (false: submit or attach, then return). */
@@ -50,18 +38,30 @@ export async function* launchSweep(
   if (sweep.plan.attach.length === 0 && sweep.plan.submit.length === 0) return;
 
   const session = await openSession();
-  if (!request.force && (await recoverIfEmpty(sweep, session, options.log)) > 0) {
-    sweep.plan = planLaunch(sweep.items, sweep.ledger, false);
-    for (const { item, entry } of sweep.plan.done) yield resultOf(item, entry, true);
+  // started at once: the cluster's answer travels while the plan is settled
+  const staging = sweep.plan.submit.length > 0 ? RunStaging.start(sweep, session, options.log) : undefined;
+  try {
+    // an empty ledger (a fresh clone) plans from the cluster's run folders, if the job has any
+    const ledgerEmpty = Object.keys(sweep.ledger.entries).length === 0;
+    if (!request.force && ledgerEmpty && (!staging || (await staging.probe).hasRuns)) {
+      if ((await recoverIfEmpty(sweep, session, options.log)) > 0) {
+        sweep.plan = planLaunch(sweep.items, sweep.ledger, false);
+        for (const { item, entry } of sweep.plan.done) yield resultOf(item, entry, true);
+      }
+    }
+    const { plan } = sweep;
+    const tracked: Tracked[] = plan.attach.map(({ item, entry }) => ({ item, entry }));
+    if (plan.attach.length > 0) {
+      options.log(`${request.jobName}: attaching to ${plan.attach.length} index(es) still queued or running`);
+    }
+    if (plan.submit.length > 0) tracked.push(...(await submitRun(sweep, session, staging!, plan.submit, options)));
+    else await staging?.abandon();
+    if (!options.wait) return;
+    yield* watch(sweep, session, tracked, options);
+  } finally {
+    // a launch that stopped before submitting ends its staging command
+    await staging?.abandon();
   }
-  const { plan } = sweep;
-  const tracked: Tracked[] = plan.attach.map(({ item, entry }) => ({ item, entry }));
-  if (plan.attach.length > 0) {
-    options.log(`${request.jobName}: attaching to ${plan.attach.length} index(es) still queued or running`);
-  }
-  if (plan.submit.length > 0) tracked.push(...(await submitRun(sweep, session, plan.submit, options)));
-  if (!options.wait) return;
-  yield* watch(sweep, session, tracked, options);
 }
 
 interface Tracked {
@@ -73,38 +73,16 @@ interface Tracked {
 async function submitRun(
   sweep: PreparedSweep,
   session: Session,
+  staging: RunStaging,
   items: SweepIndex[],
   options: LaunchOptions,
 ): Promise<Tracked[]> {
   const { request } = sweep;
-  const { transport, layout } = session;
-  await ensureBundles(
-    session,
-    [
-      { label: 'project', bundle: sweep.project },
-      ...sweep.libraries.map((l) => ({ label: `library ${l.name}`, bundle: l.bundle })),
-    ],
-    options.log,
-  );
-  const runId = newRunId(new Date(), randomBytes(2).toString('hex'));
-  const runDir = layout.run(request.jobName, runId);
-  const runTarball = posix.join(layout.incomingDir, `run-${request.jobName}-${runId}.tar.gz`);
-  const runFolder = runFolderEntries(sweep, session, runDir, runId, items);
-  await transport.writeFile(runTarball, (await createTarballFromEntries(runFolder.files, runFolder.dirs)).data);
-  const created = await transport.exec(['bash', '-c', CREATE_RUN, 'nx-slurm', runDir, runTarball]);
-  if (created.code !== 0)
-    throw new Error(`Could not create run ${runDir} on ${transport.target}: ${created.stderr.trim()}`);
-
-  const { maxArraySize } = await session.scheduler.limits();
   const itemByIndex = new Map(items.map((item) => [item.index, item]));
   const tracked: Tracked[] = [];
-  for (const chunk of chunkForArraySize(
-    items.map((i) => i.index),
-    maxArraySize,
-  )) {
-    const job = await submitArray(sweep, session, runDir, chunk, options.log);
-    for (const taskId of chunk.taskIds) {
-      const item = itemByIndex.get(taskId + chunk.offset)!;
+  await staging.submit(items, async ({ runId, runDir }, job) => {
+    const entries = job.taskIds.map((taskId): LedgerEntry => {
+      const item = itemByIndex.get(taskId + job.offset)!;
       const entry: LedgerEntry = {
         fingerprint: item.fingerprint,
         argv: item.argv,
@@ -114,94 +92,21 @@ async function submitRun(
         occurrence: item.occurrence || undefined,
         jobId: job.jobId,
         taskId,
-        offset: chunk.offset,
+        offset: job.offset,
         state: 'PENDING',
         attempts: 1,
       };
       sweep.ledger.entries[item.fingerprint] = entry;
       tracked.push({ item, entry });
-    }
-    // written at once: a rerun after Ctrl-C attaches to this job instead of submitting again
-    await sweep.ledgerFile.save(tracked.map((t) => t.entry));
-    options.log(
-      `${request.jobName}: submitted job ${job.jobId} (${chunk.taskIds.length} index(es)) on ${session.cluster.name}, run ${runDir}`,
-    );
-  }
-  return tracked;
-}
-
-/**
- * One sbatch (or local submission) of some elements of a run folder, recorded in the run's
- * `jobs` file so that another clone of the workspace can attach to it.
- */
-async function submitArray(
-  sweep: PreparedSweep,
-  session: Session,
-  runDir: string,
-  chunk: { offset: number; taskIds: number[] },
-  log: LaunchOptions['log'],
-) {
-  const job = await session.scheduler
-    .submit({
-      runDir,
-      ...chunk,
-      maxConcurrent: sweep.request.config.maxConcurrent,
-      timeLimitSeconds: sweep.timeLimitSeconds,
-    })
-    .catch((error: Error) => {
-      throw new Error(
-        `${session.cluster.name} refused the array: ${error.message}\n` +
-          `Requested per index: ${JSON.stringify(sweep.resources)}. Adjust "resources" in slurm.json or in the cluster profile; ` +
-          `\`sinfo -o "%P %c %m %l"\` on the cluster lists what each partition offers (CPUs, memory in MB, time limit).`,
-      );
+      return entry;
     });
-  const recorded = await session.transport.exec([
-    'bash',
-    '-c',
-    RECORD_JOB,
-    'nx-slurm',
-    runDir,
-    job.jobId,
-    String(chunk.offset),
-    compressIndices(chunk.taskIds),
-  ]);
-  if (recorded.code !== 0)
-    log(
-      `${sweep.request.jobName}: could not record job ${job.jobId} in ${runDir}/jobs (${recorded.stderr.trim()}); this workspace's ledger still has it`,
+    // written at once: a rerun after Ctrl-C attaches to this job instead of submitting again
+    await sweep.ledgerFile.save(entries);
+    options.log(
+      `${request.jobName}: submitted job ${job.jobId} (${job.taskIds.length} index(es)) on ${session.cluster.name}, run ${runDir}`,
     );
-  return job;
-}
-
-function runFolderEntries(sweep: PreparedSweep, session: Session, runDir: string, runId: string, items: SweepIndex[]) {
-  const { layout } = session;
-  const script = renderJobScript({
-    jobName: sweep.request.jobName,
-    runDir,
-    sourceDir: layout.bundle(sweep.project.sha256),
-    libraryDirs: sweep.libraries.map((l) => layout.bundle(l.bundle.sha256)),
-    resources: sweep.resources,
-    setup: sweep.setup,
   });
-  const meta = {
-    jobName: sweep.request.jobName,
-    runId,
-    cluster: session.cluster.name,
-    createdAt: new Date().toISOString(),
-    bundles: {
-      project: sweep.project.sha256,
-      libraries: Object.fromEntries(sweep.libraries.map((l) => [l.name, l.bundle.sha256])),
-    },
-    indices: items.map((i) => ({ index: i.index, fingerprint: i.fingerprint, argv: i.argv, occurrence: i.occurrence })),
-  };
-  return {
-    files: [
-      { path: 'job.sbatch', data: script, mode: 0o755 },
-      { path: 'env.bin', data: encodeEnv(sweep.env) },
-      { path: 'meta.json', data: JSON.stringify(meta, null, 2) },
-      ...items.map((i) => ({ path: `args/${i.index}`, data: encodeArgv([...sweep.command, ...i.argv]) })),
-    ],
-    dirs: ['logs', 'exit', 'out', ...items.map((i) => `out/${i.index}`)],
-  };
+  return tracked;
 }
 
 async function* watch(
@@ -293,7 +198,7 @@ async function resubmit(
   const byRun = groupBy(retry, (t) => `${t.entry.runDir}\0${t.entry.offset}`);
   for (const group of byRun.values()) {
     const { runDir, offset } = group[0].entry;
-    const job = await submitArray(
+    const job = await submitAndRecord(
       sweep,
       session,
       runDir,

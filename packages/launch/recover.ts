@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { LedgerEntry } from './ledger';
 import type { PreparedSweep } from './prepare';
 import { parseIndexList } from '../sweep';
@@ -88,7 +89,7 @@ export async function recoverFromCluster(session: Session, jobName: string): Pro
     '-c',
     RECOVER_RUNS,
     'nx-slurm',
-    session.layout.jobRuns(jobName),
+    posix.join(session.remoteRoot, 'runs', jobName),
   ]);
   if (result.code !== 0)
     throw new Error(`Could not read the runs of ${jobName} on ${session.transport.target}: ${result.stderr.trim()}`);

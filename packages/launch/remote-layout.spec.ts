@@ -14,10 +14,9 @@ describe('newRunId', () => {
 });
 
 describe('RemoteLayout', () => {
-  it('puts bundles, uploads and runs under the remote root', () => {
+  it('puts bundles and runs under the remote root', () => {
     const layout = new RemoteLayout('~/nx-slurm');
     expect(layout.bundlesDir).toBe('~/nx-slurm/bundles');
-    expect(layout.incomingDir).toBe('~/nx-slurm/incoming');
     expect(layout.bundle('ab12')).toBe('~/nx-slurm/bundles/ab12');
     expect(layout.jobRuns('mlp')).toBe('~/nx-slurm/runs/mlp');
     expect(layout.run('mlp', '20261127-211530-4f2a')).toBe('~/nx-slurm/runs/mlp/20261127-211530-4f2a');

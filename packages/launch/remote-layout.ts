@@ -7,10 +7,6 @@ export class RemoteLayout {
   get bundlesDir(): string {
     return posix.join(this.root, 'bundles');
   }
-  /** Uploads land here first; only a verified, fully extracted bundle is renamed into place. */
-  get incomingDir(): string {
-    return posix.join(this.root, 'incoming');
-  }
   bundle(sha256: string): string {
     return posix.join(this.bundlesDir, sha256);
   }

@@ -3,40 +3,6 @@
  * hashes) arrives as a positional argument ("$1"...), so nothing a user wrote is ever evaluated.
  */
 
-/** Creates the folders uploads land in, then prints which of the given bundle hashes are installed. */
-export const PRESENT_BUNDLES = `set -eu
-root=$1; shift
-mkdir -p "$root/bundles" "$root/incoming" "$root/runs"
-for sha in "$@"; do if [ -d "$root/bundles/$sha" ]; then printf '%s\\n' "$sha"; fi; done`;
-
-/**
- * Installs uploaded bundles (pairs of hash and uploaded file): checks the hash of what arrived,
- * extracts into a temporary folder and renames it into place, so an interrupted upload or
- * extraction never leaves a bundle that a later run would trust.
- */
-export const INSTALL_BUNDLES = `set -eu
-root=$1; shift
-while [ $# -gt 0 ]; do
-  sha=$1; upload=$2; shift 2
-  if [ -d "$root/bundles/$sha" ]; then rm -f "$upload"; continue; fi
-  if ! printf '%s  %s\\n' "$sha" "$upload" | sha256sum -c --status; then
-    rm -f "$upload"; echo "nx-slurm: upload of bundle $sha arrived corrupted" >&2; exit 3
-  fi
-  tmp=$(mktemp -d "$root/incoming/$sha.XXXXXX")
-  tar -xzf "$upload" -C "$tmp"
-  rm -f "$upload"
-  chmod 755 "$tmp"
-  mv -T "$tmp" "$root/bundles/$sha" 2>/dev/null || rm -rf "$tmp"
-done`;
-
-/** Unpacks a run folder; `mkdir` without -p refuses to touch an existing run, and a failed unpack leaves none. */
-export const CREATE_RUN = `set -eu
-run_dir=$1; run_tarball=$2
-mkdir -p "$(dirname "$run_dir")"
-mkdir "$run_dir"
-tar -xzf "$run_tarball" -C "$run_dir" || { rm -rf "$run_dir"; exit 1; }
-rm -f "$run_tarball"`;
-
 /** Prints the last bytes of each file as NUL-separated pairs: path, tail (missing files give an empty tail). */
 export const TAILS = `set -u
 bytes=$1; shift
@@ -64,6 +30,7 @@ export const RECORD_JOB = `printf '%s %s %s\\n' "$2" "$3" "$4" >> "$1/jobs"`;
  */
 export const RECOVER_RUNS = `set -u
 runs=$1
+case $runs in "~/"*) runs=$HOME/\${runs#"~/"} ;; esac
 for run in "$runs"/*/; do
   run=\${run%/}
   [ -f "$run/meta.json" ] || continue

@@ -1,19 +1,22 @@
 import { readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
 import { mergeConnection, parseSshConfig, type ClusterProfile, type ResolvedCluster } from '../config';
 import { LocalScheduler, SlurmScheduler, type Scheduler } from '../scheduler';
 import { LocalTransport, SshTransport, type Transport } from '../transport';
-import { RemoteLayout } from './remote-layout';
+import { ClusterFactsFile } from './cluster-facts';
 
-/** One open cluster: its transport (one connection), its scheduler and its folder layout. */
+/** One open cluster: its transport (one connection), its scheduler and where nx-slurm's files live there. */
 export interface Session {
   cluster: ResolvedCluster;
   transport: Transport;
   scheduler: Scheduler;
-  layout: RemoteLayout;
-  /** Bundle hashes known installed (or being installed) on the cluster during this session. */
+  /** remoteRoot as written (`~/nx-slurm`): remote scripts expand `~` there, so opening asks nothing. */
+  remoteRoot: string;
+  /** Bundle hashes known installed on the cluster, or being installed by a launch of this session. */
   installedBundles: Map<string, Promise<void>>;
+  /** What this workspace learned about the cluster earlier (MaxArraySize). */
+  facts: ClusterFactsFile;
 }
 
 /** The `local` cluster keeps the cluster layout inside the workspace. */
@@ -28,15 +31,13 @@ async function openSession(
 ): Promise<Session> {
   const transport = cluster.name === 'local' ? new LocalTransport() : await connectProfile(cluster.profile, log);
   try {
-    const root =
-      cluster.name === 'local'
-        ? localClusterRoot(workspaceRoot)
-        : await expandHome(cluster.profile.remoteRoot ?? '~/nx-slurm', transport);
+    const remoteRoot = cluster.name === 'local' ? localClusterRoot(workspaceRoot) : (cluster.profile.remoteRoot ?? '~/nx-slurm');
+    const facts = ClusterFactsFile.at(workspaceRoot, cluster.name, transport.target);
     const scheduler =
       cluster.scheduler === 'local'
-        ? new LocalScheduler(root)
-        : new SlurmScheduler(transport, cluster.profile.maxArraySize);
-    return { cluster, transport, scheduler, layout: new RemoteLayout(root), installedBundles: new Map() };
+        ? new LocalScheduler(remoteRoot)
+        : new SlurmScheduler(transport, cluster.profile.maxArraySize ?? (await facts.read()).maxArraySize);
+    return { cluster, transport, scheduler, remoteRoot, installedBundles: new Map(), facts };
   } catch (error) {
     await transport.close();
     throw error;
@@ -63,12 +64,6 @@ export async function connectProfile(
         `nx-slurm: trusted the new host key of ${event.host}:${event.port} (${event.fingerprint}); recorded in ${event.knownHostsFile}`,
       ),
   });
-}
-
-async function expandHome(path: string, transport: Transport): Promise<string> {
-  if (path === '~') return transport.home();
-  if (path.startsWith('~/')) return posix.join(await transport.home(), path.slice(2));
-  return path;
 }
 
 /**
