@@ -31,7 +31,8 @@ async function openSession(
 ): Promise<Session> {
   const transport = cluster.name === 'local' ? new LocalTransport() : await connectProfile(cluster.profile, log);
   try {
-    const remoteRoot = cluster.name === 'local' ? localClusterRoot(workspaceRoot) : (cluster.profile.remoteRoot ?? '~/nx-slurm');
+    const remoteRoot =
+      cluster.name === 'local' ? localClusterRoot(workspaceRoot) : (cluster.profile.remoteRoot ?? '~/nx-slurm');
     const facts = ClusterFactsFile.at(workspaceRoot, cluster.name, transport.target);
     const scheduler =
       cluster.scheduler === 'local'

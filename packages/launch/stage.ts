@@ -113,7 +113,9 @@ export class RunStaging {
     const runFolder = runFolderEntries(sweep, session, layout, runId, items);
     this.sendPayload(
       launchStdin({
-        uploads: await Promise.all(uploads.mine.map(async (b) => ({ sha256: b.bundle.sha256, data: await b.bundle.data() }))),
+        uploads: await Promise.all(
+          uploads.mine.map(async (b) => ({ sha256: b.bundle.sha256, data: await b.bundle.data() })),
+        ),
         runDir,
         runTarball: (await createTarballFromEntries(runFolder.files, runFolder.dirs)).data,
         offset: first.offset,
@@ -168,7 +170,9 @@ export class RunStaging {
   private reportUploads(uploaded: NamedBundle[], waitedFor: number): void {
     const { cluster } = this.session;
     for (const { label, bundle } of uploaded)
-      this.log(`nx-slurm: uploaded ${label} bundle ${bundle.sha256.slice(0, 12)} (${bundle.bytes} bytes) to ${cluster.name}`);
+      this.log(
+        `nx-slurm: uploaded ${label} bundle ${bundle.sha256.slice(0, 12)} (${bundle.bytes} bytes) to ${cluster.name}`,
+      );
     if (uploaded.length === 0 && waitedFor === 0)
       this.log(`nx-slurm: code unchanged on ${cluster.name}: no bundle uploaded`);
   }
