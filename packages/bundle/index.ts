@@ -1,4 +1,3 @@
-export { listBundleFiles, type ListOptions } from './list-files';
-export { createTarball, createTarballFromEntries, type TarEntry, type Tarball } from './tarball';
-export { bundleProject, type Bundle, type BundleOptions } from './bundle';
+export { createTarballFromEntries } from './tarball';
+export { bundleProject, type Bundle } from './bundle';
 export { BundleCache } from './bundle-cache';

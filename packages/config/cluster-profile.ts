@@ -3,13 +3,12 @@ import { resourcesSchema } from './resources';
 
 /** Built in: this machine, no Slurm. It needs no profile and may not be redefined. */
 export const LOCAL_CLUSTER = 'local';
-export const DEFAULT_REMOTE_ROOT = '~/nx-slurm';
-/** Relative to the workspace root, where the `local` transport starts. */
-export const LOCAL_REMOTE_ROOT = '.nx-slurm/local';
+const DEFAULT_REMOTE_ROOT = '~/nx-slurm';
 
-const CLUSTER_NAME = /^[A-Za-z0-9._-]+$/;
+/** The names a cluster profile may have: they appear in --cluster and in folder names. */
+export const CLUSTER_NAME = /^[A-Za-z0-9._-]+$/;
 
-export const clusterProfileSchema = z
+const clusterProfileSchema = z
   .strictObject({
     host: z
       .string()
@@ -31,7 +30,9 @@ export const clusterProfileSchema = z
       .string()
       .min(1)
       .optional()
-      .describe('known_hosts file the host key is verified against ("~" allowed). Default: ~/.ssh/known_hosts.'),
+      .describe(
+        'known_hosts file the host key is verified against ("~" allowed). Default: UserKnownHostsFile from ~/.ssh/config, else ~/.ssh/known_hosts.',
+      ),
     proxyJump: z
       .string()
       .min(1)

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { WORKSPACE_STATE_DIR } from '../config';
 
 /**
  * What a launch learns about a cluster once and need not ask again: the largest array it takes
@@ -12,7 +13,7 @@ export interface ClusterFacts {
   maxArraySize?: number;
 }
 
-/** `.nx-slurm/clusters/<cluster>.json`: a cache, so a missing or unreadable file is just empty. */
+/** `.nx-slurm/clusters/<cluster>.json` (WORKSPACE_STATE_DIR): a cache, so a missing or unreadable file is just empty. */
 export class ClusterFactsFile {
   constructor(
     readonly path: string,
@@ -20,7 +21,7 @@ export class ClusterFactsFile {
   ) {}
 
   static at(workspaceRoot: string, cluster: string, key: string): ClusterFactsFile {
-    return new ClusterFactsFile(join(workspaceRoot, '.nx-slurm', 'clusters', `${cluster}.json`), key);
+    return new ClusterFactsFile(join(workspaceRoot, WORKSPACE_STATE_DIR, 'clusters', `${cluster}.json`), key);
   }
 
   async read(): Promise<ClusterFacts> {

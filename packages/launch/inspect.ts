@@ -10,7 +10,7 @@ import type { Session } from './session';
  * The latest known entry of each requested index: its exact fingerprint if it ran, else the
  * newest run of the same arguments (older code), so status and logs still find it after an edit.
  */
-export function latestEntries(sweep: PreparedSweep): Map<number, LedgerEntry> {
+function latestEntries(sweep: PreparedSweep): Map<number, LedgerEntry> {
   const replicateKey = (argv: string[], occurrence = 0) => JSON.stringify([argv, occurrence]);
   const newestByArgs = new Map<string, LedgerEntry>();
   for (const entry of Object.values(sweep.ledger.entries)) {

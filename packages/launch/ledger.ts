@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { WORKSPACE_STATE_DIR } from '../config';
 import type { ArrayJob } from '../scheduler';
 import type { ElementStatus } from '../slurm';
 
@@ -63,7 +64,7 @@ export class LedgerFile {
   constructor(readonly path: string) {}
 
   static at(workspaceRoot: string, cluster: string, jobName: string): LedgerFile {
-    return new LedgerFile(join(workspaceRoot, '.nx-slurm', 'ledger', cluster, `${jobName}.json`));
+    return new LedgerFile(join(workspaceRoot, WORKSPACE_STATE_DIR, 'ledger', cluster, `${jobName}.json`));
   }
 
   async read(): Promise<Ledger> {

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { BundleCache, bundleProject, type Bundle } from '../bundle';
-import type { ResolvedCluster, SweepConfig } from '../config';
+import { WORKSPACE_STATE_DIR, type ResolvedCluster, type SweepConfig } from '../config';
 import { timeLimitSeconds, type SbatchResources } from '../slurm';
-import { argumentVectors, fingerprint, splitShellWords } from '../sweep';
+import { splitShellWords } from '../shell';
+import { argumentVectors, fingerprint } from '../sweep';
 import { LedgerFile, type Ledger } from './ledger';
 import { planLaunch, type LaunchPlan, type SweepIndex } from './plan';
 
@@ -46,7 +47,7 @@ const SWEEP_DESCRIPTION_FILES = ['slurm.json', 'project.json'];
 /** Bundles, fingerprints and the plan: everything decided before any connection is opened. */
 export async function prepareSweep(request: SweepRequest): Promise<PreparedSweep> {
   const { config, cluster } = request;
-  const cache = new BundleCache(join(request.workspaceRoot, '.nx-slurm', 'bundles'));
+  const cache = new BundleCache(join(request.workspaceRoot, WORKSPACE_STATE_DIR, 'bundles'));
   const project = await bundleProject({
     root: join(request.workspaceRoot, request.projectRoot),
     exclude: [...(config.exclude ?? []), ...SWEEP_DESCRIPTION_FILES],

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { LedgerEntry } from './ledger';
 import type { PreparedSweep } from './prepare';
-import { parseIndexList } from '../sweep';
+import { parseIndexList } from '../slurm';
 import { RECOVER_RUNS } from './remote-scripts';
 import type { Session } from './session';
 
@@ -83,7 +83,7 @@ function parseJobsFile(text: string): Map<number, JobOfIndex> {
   return jobs;
 }
 
-export async function recoverFromCluster(session: Session, jobName: string): Promise<LedgerEntry[]> {
+async function recoverFromCluster(session: Session, jobName: string): Promise<LedgerEntry[]> {
   const result = await session.transport.exec([
     'bash',
     '-c',

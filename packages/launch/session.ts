@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { mergeConnection, parseSshConfig, type ClusterProfile, type ResolvedCluster } from '../config';
+import { LOCAL_CLUSTER, LOCAL_REMOTE_ROOT, type ResolvedCluster } from '../config';
 import { LocalScheduler, SlurmScheduler, type Scheduler } from '../scheduler';
-import { LocalTransport, SshTransport, type Transport } from '../transport';
+import { LocalTransport, type Transport } from '../transport';
 import { ClusterFactsFile } from './cluster-facts';
+import { connectProfile } from './connect';
 
 /** One open cluster: its transport (one connection), its scheduler and where nx-slurm's files live there. */
 export interface Session {
@@ -19,20 +18,16 @@ export interface Session {
   facts: ClusterFactsFile;
 }
 
-/** The `local` cluster keeps the cluster layout inside the workspace. */
-function localClusterRoot(workspaceRoot: string): string {
-  return join(workspaceRoot, '.nx-slurm', 'local');
-}
-
 async function openSession(
   cluster: ResolvedCluster,
   workspaceRoot: string,
   log?: (line: string) => void,
 ): Promise<Session> {
-  const transport = cluster.name === 'local' ? new LocalTransport() : await connectProfile(cluster.profile, log);
+  const isLocal = cluster.name === LOCAL_CLUSTER;
+  const transport = isLocal ? new LocalTransport() : await connectProfile(cluster.profile, log);
   try {
-    const remoteRoot =
-      cluster.name === 'local' ? localClusterRoot(workspaceRoot) : (cluster.profile.remoteRoot ?? '~/nx-slurm');
+    // The `local` cluster keeps the cluster layout inside the workspace.
+    const remoteRoot = isLocal ? join(workspaceRoot, LOCAL_REMOTE_ROOT) : cluster.profile.remoteRoot;
     const facts = ClusterFactsFile.at(workspaceRoot, cluster.name, transport.target);
     const scheduler =
       cluster.scheduler === 'local'
@@ -43,28 +38,6 @@ async function openSession(
     await transport.close();
     throw error;
   }
-}
-
-/**
- * The transport of a profile: this machine, or SSH with the profile's fields first, then
- * ~/.ssh/config for its host, then OpenSSH's defaults (and the agent).
- */
-export async function connectProfile(
-  profile: ClusterProfile,
-  log: (line: string) => void = () => {},
-): Promise<Transport> {
-  if (profile.transport === 'local') return new LocalTransport();
-  const sshConfigText = await readFile(join(homedir(), '.ssh', 'config'), 'utf8').catch(() => '');
-  const connection = mergeConnection(profile, parseSshConfig(sshConfigText)(profile.host!), {
-    homeDir: homedir(),
-    username: userInfo().username,
-  });
-  return SshTransport.connect(connection, {
-    onHostKeyAccepted: (event) =>
-      log(
-        `nx-slurm: trusted the new host key of ${event.host}:${event.port} (${event.fingerprint}); recorded in ${event.knownHostsFile}`,
-      ),
-  });
 }
 
 /**

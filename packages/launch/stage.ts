@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createTarballFromEntries } from '../bundle';
 import type { ArrayJob } from '../scheduler';
-import { encodeArgv, encodeEnv, renderJobScript, SlurmError } from '../slurm';
-import { chunkForArraySize, compressIndices } from '../sweep';
+import { chunkForArraySize, compressIndices, encodeArgv, encodeEnv, renderJobScript, SlurmError } from '../slurm';
 import type { ExecResult } from '../transport';
 import { LAUNCH, launchArgs, launchStdin, parseProbe, parseSubmitted, type LaunchProbe } from './launch-script';
 import type { SweepIndex } from './plan';

@@ -1,6 +1,6 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import type { SweepConfig } from '../config';
-import { formatArgv } from '../sweep';
+import { formatArgv } from '../shell';
 
 export const SWEEP_CONFIG_FILE = 'slurm.json';
 

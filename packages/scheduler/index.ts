@@ -1,3 +1,3 @@
-export type { ArrayJob, Scheduler, SchedulerCommand, SchedulerLimits, SubmitRequest } from './scheduler';
+export type { ArrayJob, Scheduler, SchedulerCommand, SubmitRequest } from './scheduler';
 export { LocalScheduler } from './local';
 export { SlurmScheduler } from './slurm';

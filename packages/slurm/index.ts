@@ -1,18 +1,8 @@
-export { isFinal, isSuccess, isTransient, normalizeState, type SlurmState } from './states';
-export { mergeStatuses, parseSacct, parseSqueue, type ElementStatus } from './element-status';
+export { isFinal, isSuccess, isTransient, type SlurmState } from './states';
+export type { ElementStatus } from './element-status';
 export { describeFailure } from './describe-failure';
-export { encodeArgv, encodeEnv, renderJobScript, type JobScriptSpec, type SbatchResources } from './job-script';
-export {
-  parseSbatchOutput,
-  parseSlurmConfig,
-  sacctArgv,
-  sbatchArgv,
-  scancelArgv,
-  scontrolConfigArgv,
-  squeueArgv,
-  type SbatchArgs,
-  type SlurmConfig,
-} from './commands';
+export { encodeArgv, encodeEnv, renderJobScript, type SbatchResources } from './job-script';
 export { SlurmError } from './slurm-error';
-export { SlurmClient, type SlurmCommand, type SlurmExec, type SubmitArgs } from './slurm-client';
+export { SlurmClient } from './slurm-client';
 export { timeLimitSeconds } from './time-limit';
+export { compressIndices, parseIndexList, chunkForArraySize } from './array-indices';

@@ -1,4 +1,4 @@
-import { compressIndices } from '../sweep';
+import { compressIndices } from './array-indices';
 import {
   parseSbatchOutput,
   parseSlurmConfig,

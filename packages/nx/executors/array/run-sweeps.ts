@@ -10,7 +10,7 @@ import {
   type PreparedSweep,
   type SweepRequest,
 } from '../../../launch';
-import { formatArgv } from '../../../sweep';
+import { formatArgv } from '../../../shell';
 
 export interface SweepRun {
   /**

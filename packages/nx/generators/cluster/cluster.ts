@@ -1,5 +1,5 @@
 import { formatFiles, logger, type GeneratorCallback, type Tree } from '@nx/devkit';
-import { ConfigError, LOCAL_CLUSTER, parsePluginOptions, type ClusterProfile } from '../../../config';
+import { CLUSTER_NAME, ConfigError, LOCAL_CLUSTER, parsePluginOptions, type ClusterProfile } from '../../../config';
 import { connectProfile } from '../../../launch';
 import type { Transport } from '../../../transport';
 import { initGenerator, isPluginRegistered } from '../init/init';
@@ -31,8 +31,6 @@ export interface ClusterCheckDeps {
 }
 
 const defaultDeps: ClusterCheckDeps = { connect: connectProfile, log: (line) => logger.info(line) };
-
-const CLUSTER_NAME = /^[A-Za-z0-9._-]+$/;
 
 /** Generator flag of each profile field it sets, for validation messages. */
 const FLAGS: Record<string, string> = {

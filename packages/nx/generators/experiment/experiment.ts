@@ -29,7 +29,7 @@ export interface ExperimentGeneratorSchema {
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** The sweep a new experiment starts with: 3 x 2 = 6 array indices, small enough for `local`. */
-export function starterSweep(projectRoot: string, cluster?: string): Omit<SweepConfig, 'retries'> {
+function starterSweep(projectRoot: string, cluster?: string): Omit<SweepConfig, 'retries'> {
   return {
     $schema: `${offsetFromRoot(projectRoot)}node_modules/nx-slurm/slurm.schema.json`,
     ...(cluster && { cluster }),

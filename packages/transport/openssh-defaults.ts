@@ -1,0 +1,3 @@
+/** What OpenSSH uses when neither the cluster profile nor ~/.ssh/config says (ssh_config(5)). */
+export const DEFAULT_SSH_PORT = 22;
+export const DEFAULT_KNOWN_HOSTS_FILE = '~/.ssh/known_hosts';
