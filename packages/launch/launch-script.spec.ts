@@ -8,7 +8,6 @@ import {
   LAUNCH,
   launchArgs,
   launchStdin,
-  parseFrames,
   parseProbe,
   parseSubmitted,
   type LaunchPayload,
@@ -185,16 +184,7 @@ describe('LAUNCH: probe, install, create the run and submit in one command', () 
   });
 });
 
-describe('parseFrames', () => {
-  it('finds frames among whatever a login shell printed around them, and waits for a frame to end', () => {
-    const stdout =
-      'Welcome to the cluster!\n\0nx-slurm:root\0/home/a\0 motd \0nx-slurm:present\0aaa bbb\0\0nx-slurm:submitted\x00123';
-    expect([...parseFrames(stdout)]).toEqual([
-      ['root', '/home/a'],
-      ['present', 'aaa bbb'],
-    ]);
-  });
-
+describe('parseProbe', () => {
   it('keeps empty values', () => {
     expect(parseProbe('\0nx-slurm:root\0/r\0\0nx-slurm:present\0\0', false)).toEqual({
       root: '/r',

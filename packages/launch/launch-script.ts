@@ -1,3 +1,5 @@
+import { FRAME_FUNCTION, parseFrames } from '../shell';
+
 /**
  * A launch in one remote command: the cluster first says where its root is, which bundles it has
  * (and, when asked, its limits); then, on the same command's stdin, nx-slurm streams the missing
@@ -13,13 +15,13 @@
  * offset and array spec for the `jobs` file; the submit command's word count and words), then the
  * uploads' bytes and the run tarball's, in that order.
  *
- * Output frames (`\0nx-slurm:<name>\0<value>\0`, so a login banner is never taken for one):
+ * Output frames (shell's FRAME_FUNCTION, so a login banner is never taken for one):
  * `root`, `runs` (whether the job has run folders), `limits` + `limits-code` when asked,
  * `present`; then `submitted` + `submit-code`.
  * Exit 3: an upload arrived corrupted; 4: a needed bundle is missing; nothing was created then.
  */
 export const LAUNCH = `set -eu
-frame() { printf '\\0nx-slurm:%s\\0%s\\0' "$1" "$2"; }
+${FRAME_FUNCTION}
 field() { IFS= read -r -d '' "$1"; }
 root=$1; job=$2; words=$3; shift 3
 case $root in "~") root=$HOME ;; "~/"*) root=$HOME/\${root#"~/"} ;; esac
@@ -121,20 +123,6 @@ export function launchStdin(payload: LaunchPayload): Buffer[] {
     ...payload.uploads.map((u) => u.data),
     payload.runTarball,
   ];
-}
-
-/** Frames found so far in the command's output (the rest of the output is ignored). */
-export function parseFrames(stdout: string): Map<string, string> {
-  const frames = new Map<string, string>();
-  const parts = stdout.split('\0');
-  for (let k = 0; k + 2 < parts.length; k++) {
-    const name = /^nx-slurm:([a-z-]+)$/.exec(parts[k])?.[1];
-    if (name !== undefined) {
-      frames.set(name, parts[k + 1]);
-      k++;
-    }
-  }
-  return frames;
 }
 
 export interface LaunchProbe {

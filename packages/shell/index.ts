@@ -2,3 +2,4 @@ export { splitShellWords } from './shell-words';
 export { quoteWord, shellQuote } from './shell-quote';
 export { formatArgv } from './format-argv';
 export { ENV_NAME, isReservedEnvName, RESERVED_ENV_PREFIXES } from './env-names';
+export { FRAME_FUNCTION, framedCommands, framedResult, parseFrames } from './frames';

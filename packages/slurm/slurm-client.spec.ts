@@ -3,15 +3,31 @@ import { SlurmError } from './slurm-error';
 
 type Reply = { stdout?: string; stderr?: string; code?: number | null };
 
-/** An exec that records each argv and answers by the program it runs (sacct runs under `env`). */
+/**
+ * An exec that records each argv (the commands inside a framedCommands one, apart) and answers
+ * by the program it runs (sacct runs under `env`), framed when it came framed.
+ */
 function fakeExec(replies: Record<string, Reply | Reply[]>) {
   const calls: string[][] = [];
-  const exec: SlurmExec = async (argv) => {
+  const answer = (argv: string[]) => {
     calls.push(argv);
     const program = argv[0] === 'env' ? argv[2] : argv[0];
     const queued = replies[program];
     const reply = (Array.isArray(queued) ? queued.shift() : queued) ?? {};
     return { stdout: reply.stdout ?? '', stderr: reply.stderr ?? '', code: reply.code === undefined ? 0 : reply.code };
+  };
+  const exec: SlurmExec = async (argv) => {
+    if (argv[0] !== 'bash') return answer(argv);
+    // framedCommands: `bash -c SCRIPT nx-slurm` then name, word count, words per command
+    let stdout = '';
+    for (let k = 4; k < argv.length;) {
+      const [name, words] = [argv[k], Number(argv[k + 1])];
+      const result = answer(argv.slice(k + 2, k + 2 + words));
+      const frame = (key: string, value: string) => `\0nx-slurm:${name}-${key}\0${value.replace(/\n+$/, '')}\0`;
+      stdout += frame('out', result.stdout) + frame('err', result.stderr) + frame('code', String(result.code));
+      k += 2 + words;
+    }
+    return { stdout, stderr: '', code: 0 };
   };
   return { exec, calls };
 }
@@ -81,7 +97,7 @@ describe('SlurmClient.submit', () => {
 });
 
 describe('SlurmClient.poll', () => {
-  it('runs exactly one squeue and one sacct for all jobs and merges them', async () => {
+  it('runs exactly one squeue and one sacct for all jobs, in one remote command, and merges them', async () => {
     const { exec, calls } = fakeExec({ squeue: { stdout: SQUEUE }, sacct: { stdout: SACCT } });
     const statuses = await new SlurmClient(exec).poll(['15', '16']);
     expect(calls.map((argv) => argv.slice(0, 3))).toEqual([
@@ -150,6 +166,21 @@ describe('SlurmClient.poll', () => {
     const client = new SlurmClient(exec);
     await expect(client.poll(['15'])).rejects.toMatchObject({ command: 'sacct', retryable });
     expect(client.hasAccounting).toBe(true);
+  });
+
+  it('is one remote command', async () => {
+    const commands: string[][] = [];
+    const { exec } = fakeExec({ squeue: { stdout: SQUEUE }, sacct: { stdout: SACCT } });
+    await new SlurmClient((argv) => (commands.push(argv), exec(argv))).poll(['15']);
+    expect(commands.map((argv) => argv[0])).toEqual(['bash']);
+  });
+
+  it('says so when the remote command itself failed', async () => {
+    const client = new SlurmClient(async () => ({ stdout: '', stderr: 'bash: mktemp: No space left', code: 1 }));
+    await expect(client.poll(['15'])).rejects.toMatchObject({
+      command: 'squeue',
+      stderr: 'bash: mktemp: No space left',
+    });
   });
 
   it('asks nothing for no jobs', async () => {

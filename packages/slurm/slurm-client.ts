@@ -1,3 +1,4 @@
+import { framedCommands, framedResult, parseFrames } from '../shell';
 import { compressIndices } from './array-indices';
 import {
   parseSbatchOutput,
@@ -74,12 +75,19 @@ export class SlurmClient {
 
   /**
    * Every known element of these jobs, from exactly one squeue and (while accounting works) one
-   * sacct, whatever the number of elements.
+   * sacct, whatever the number of elements, run together in one remote command.
    */
   async poll(jobIds: string[]): Promise<ElementStatus[]> {
     if (jobIds.length === 0) return [];
-    const [squeue, sacct] = await Promise.all([this.squeue(jobIds), this.sacct(jobIds)]);
-    return mergeStatuses(squeue, sacct);
+    const commands = [{ name: 'squeue', argv: squeueArgv(jobIds) }];
+    if (!this.accountingDisabled) commands.push({ name: 'sacct', argv: sacctArgv(jobIds) });
+    const result = await this.exec(framedCommands(commands));
+    const frames = parseFrames(result.stdout);
+    const squeue = framedResult(frames, 'squeue');
+    // no frame at all: the remote command itself failed (bash, mktemp)
+    if (!squeue) throw SlurmError.from('squeue', result);
+    const sacct = framedResult(frames, 'sacct');
+    return mergeStatuses(this.readSqueue(squeue), sacct ? this.readSacct(sacct) : []);
   }
 
   /** Cancels whole jobs, or only the given elements. */
@@ -88,16 +96,13 @@ export class SlurmClient {
     checked('scancel', await this.exec(scancelArgv(jobIds, elements)));
   }
 
-  private async squeue(jobIds: string[]): Promise<ElementStatus[]> {
-    const result = await this.exec(squeueArgv(jobIds));
+  private readSqueue(result: CommandResult): ElementStatus[] {
     if (result.code === 0) return parseSqueue(result.stdout);
     if (FORGOTTEN_JOBS.test(result.stderr)) return [];
     throw SlurmError.from('squeue', result);
   }
 
-  private async sacct(jobIds: string[]): Promise<ElementStatus[]> {
-    if (this.accountingDisabled) return [];
-    const result = await this.exec(sacctArgv(jobIds));
+  private readSacct(result: CommandResult): ElementStatus[] {
     if (result.code === 0) return parseSacct(result.stdout);
     if (ACCOUNTING_DISABLED.test(`${result.stderr}\n${result.stdout}`)) {
       this.accountingDisabled = true;
