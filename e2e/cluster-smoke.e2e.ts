@@ -11,7 +11,8 @@ import {
   AuthenticationError,
   ConnectionError,
   HostKeyError,
-  SshTransport,
+  connectSsh,
+  type SshTransport,
   type Transport,
 } from '../packages/transport';
 import { labConnection, waitFor } from './support/cluster';
@@ -74,7 +75,7 @@ async function must(transport: Transport, argv: string[]): Promise<string> {
 describe('test cluster through SshTransport', () => {
   let transport: SshTransport;
   beforeAll(async () => {
-    transport = await SshTransport.connect(labConnection());
+    transport = await connectSsh(labConnection());
   });
   afterAll(() => transport?.close());
 
@@ -182,7 +183,7 @@ describe('SshTransport host keys and credentials against the lab sshd', () => {
   it('refuses an unknown host key and says which fingerprint and how to trust it', async () => {
     const knownHostsFile = path.join(dir, 'empty_known_hosts');
     await writeFile(knownHostsFile, '');
-    const refusal = SshTransport.connect(labConnection({ knownHostsFile }));
+    const refusal = connectSsh(labConnection({ knownHostsFile }));
     await expect(refusal).rejects.toBeInstanceOf(HostKeyError);
     await expect(refusal).rejects.toMatchObject({ reason: 'unknown', fingerprint: labFingerprint });
     const { message } = (await refusal.catch((error: Error) => error)) as Error;
@@ -195,7 +196,7 @@ describe('SshTransport host keys and credentials against the lab sshd', () => {
   it('accept-new records an unknown key once, then strict checking accepts it', async () => {
     const knownHostsFile = path.join(dir, 'new/known_hosts');
     const accepted: string[] = [];
-    const first = await SshTransport.connect(labConnection({ knownHostsFile, strictHostKeyChecking: 'accept-new' }), {
+    const first = await connectSsh(labConnection({ knownHostsFile, strictHostKeyChecking: 'accept-new' }), {
       onHostKeyAccepted: (event) => accepted.push(event.fingerprint),
     });
     await first.close();
@@ -203,7 +204,7 @@ describe('SshTransport host keys and credentials against the lab sshd', () => {
     const labLine = (await readFile(labConnection().knownHostsFile, 'utf8')).trim();
     expect((await readFile(knownHostsFile, 'utf8')).trim()).toBe(labLine);
 
-    const second = await SshTransport.connect(labConnection({ knownHostsFile }));
+    const second = await connectSsh(labConnection({ knownHostsFile }));
     expect((await second.exec(['whoami'])).stdout).toBe('slurmuser\n');
     await second.close();
   });
@@ -215,7 +216,7 @@ describe('SshTransport host keys and credentials against the lab sshd', () => {
     const knownHostsFile = path.join(dir, 'changed_known_hosts');
     await writeFile(knownHostsFile, `[127.0.0.1]:2222 ${otherKey}\n`);
     for (const strictHostKeyChecking of ['yes', 'accept-new'] as const) {
-      const refusal = SshTransport.connect(labConnection({ knownHostsFile, strictHostKeyChecking }));
+      const refusal = connectSsh(labConnection({ knownHostsFile, strictHostKeyChecking }));
       await expect(refusal).rejects.toMatchObject({ reason: 'changed', fingerprint: labFingerprint });
       await expect(refusal).rejects.toThrow(/HAS CHANGED[\s\S]*man-in-the-middle[\s\S]*changed_known_hosts:1/);
     }
@@ -225,7 +226,7 @@ describe('SshTransport host keys and credentials against the lab sshd', () => {
   it('names the user and the key tried when authentication fails', async () => {
     const stranger = path.join(dir, 'stranger_key');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', stranger]);
-    const refusal = SshTransport.connect(labConnection({ identityFiles: ['/nonexistent/id_rsa', stranger] }));
+    const refusal = connectSsh(labConnection({ identityFiles: ['/nonexistent/id_rsa', stranger] }));
     await expect(refusal).rejects.toBeInstanceOf(AuthenticationError);
     await expect(refusal).rejects.toThrow(
       /slurmuser@127\.0\.0\.1:2222 refused every credential offered: \/nonexistent\/id_rsa \(not readable: ENOENT\), .*stranger_key/,
@@ -235,20 +236,18 @@ describe('SshTransport host keys and credentials against the lab sshd', () => {
   it('says to use ssh-agent for a passphrase-protected key', async () => {
     const locked = path.join(dir, 'locked_key');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'secret', '-f', locked]);
-    await expect(SshTransport.connect(labConnection({ identityFiles: [locked] }))).rejects.toThrow(
-      /encrypted[\s\S]*ssh-add/,
-    );
+    await expect(connectSsh(labConnection({ identityFiles: [locked] }))).rejects.toThrow(/encrypted[\s\S]*ssh-add/);
   });
 
   it('names host and port when nothing listens there', async () => {
-    const refusal = SshTransport.connect(labConnection({ port: 1 }));
+    const refusal = connectSsh(labConnection({ port: 1 }));
     await expect(refusal).rejects.toBeInstanceOf(ConnectionError);
     await expect(refusal).rejects.toThrow(/127\.0\.0\.1:1: connection refused/);
   });
 
   it('reaches the login node through a jump host (two connections, both host keys checked)', async () => {
     const conn = labConnection();
-    const jumped = await SshTransport.connect({ ...conn, proxyJump: `${conn.user}@${conn.host}:${conn.port}` });
+    const jumped = await connectSsh({ ...conn, proxyJump: `${conn.user}@${conn.host}:${conn.port}` });
     try {
       expect((await jumped.exec(['whoami'])).stdout).toBe('slurmuser\n');
       expect(jumped.stats()).toEqual({ connections: 2, commands: 1, bytesSent: 0 });

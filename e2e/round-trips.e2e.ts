@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SshTransport } from '../packages/transport';
+import { connectSsh } from '../packages/transport';
 import { labConnection, readLabEnv } from './support/cluster';
 import { experiment, labProfile, output, submittedJobs, sweepWorkspace, writeFiles } from './support/sweeps';
 import { TcpProxy } from './support/tcp-proxy';
@@ -56,7 +56,7 @@ describe('round trips to the cluster, counted on the wire', () => {
       labKeys.replaceAll(`[${env.NX_SLURM_LAB_HOST}]:${env.NX_SLURM_LAB_PORT}`, `[127.0.0.1]:${proxy.port}`),
     );
 
-    const bare = await SshTransport.connect(labConnection({ port: proxy.port, knownHostsFile }));
+    const bare = await connectSsh(labConnection({ port: proxy.port, knownHostsFile }));
     await bare.close();
     handshake = proxy.counters().roundTrips;
 

@@ -22,7 +22,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { SshTransport, type SshConnection, type Transport } from '../packages/transport';
+import { connectSsh, type SshConnection, type Transport } from '../packages/transport';
 
 const REPO_ROOT = path.join(__dirname, '..', '..');
 const CPUS = os.cpus().length;
@@ -528,7 +528,7 @@ async function part3(ws: Bench, lab: Record<string, string>, remoteRoot: string,
   const jobs: string[] = [];
   // every job this part submitted is cancelled, and its remoteRoot removed, however it ends
   cleanups.push(async () => {
-    const transport: Transport = await SshTransport.connect(connection);
+    const transport: Transport = await connectSsh(connection);
     try {
       if (jobs.length > 0) await transport.exec(['scancel', ...jobs]);
       if (!KEEP) {
@@ -546,7 +546,7 @@ async function part3(ws: Bench, lab: Record<string, string>, remoteRoot: string,
   const sbatches: number[] = [];
   for (let k = 0; k < REPEAT; k++) {
     const t0 = performance.now();
-    const transport = await SshTransport.connect(connection);
+    const transport = await connectSsh(connection);
     const t1 = performance.now();
     const result = await transport.exec([
       'sbatch',

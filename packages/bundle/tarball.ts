@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { Header, Pax } from 'tar';
 
 export interface Tarball {
   /** gzipped tar bytes. */
@@ -58,6 +57,9 @@ export async function createTarballFromEntries(entries: TarEntry[], dirs: string
     item.isDirectory ? `${item.path}/` : item.path;
   items.sort((a, b) => compare(archivePath(a), archivePath(b)));
 
+  // loaded on first use: run management (status, logs, cancel) never packs anything
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Header, Pax } = require('tar') as typeof import('tar');
   const blocks: Buffer[] = [];
   for (const item of items) {
     const data = Buffer.from(item.data);

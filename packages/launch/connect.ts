@@ -5,9 +5,9 @@ import type { ClusterProfile } from '../config';
 import {
   DEFAULT_KNOWN_HOSTS_FILE,
   DEFAULT_SSH_PORT,
+  connectSsh,
   LocalTransport,
   parseSshConfig,
-  SshTransport,
   type SshConnection,
   type SshHostConfig,
   type Transport,
@@ -32,7 +32,7 @@ export async function connectProfile(
     homeDir: homedir(),
     username: userInfo().username,
   });
-  return SshTransport.connect(connection, {
+  return connectSsh(connection, {
     onHostKeyAccepted: (event) =>
       log(
         `nx-slurm: trusted the new host key of ${event.host}:${event.port} (${event.fingerprint}); recorded in ${event.knownHostsFile}`,

@@ -4,14 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTarballFromEntries } from '../bundle';
-import {
-  LAUNCH,
-  launchArgs,
-  launchStdin,
-  parseProbe,
-  parseSubmitted,
-  type LaunchPayload,
-} from './launch-script';
+import { LAUNCH, launchArgs, launchStdin, parseProbe, parseSubmitted, type LaunchPayload } from './launch-script';
 
 describe('LAUNCH: probe, install, create the run and submit in one command', () => {
   let dir: string;

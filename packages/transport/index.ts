@@ -1,5 +1,5 @@
 export type { ExecResult, Transport } from './transport';
-export { SshTransport } from './ssh';
+export { connectSsh, type SshTransport } from './connect-ssh';
 export type { SshConnection } from './ssh-connection';
 export { LocalTransport } from './local';
 export { AuthenticationError, ConnectionError, HostKeyError, TransportError } from './errors';
