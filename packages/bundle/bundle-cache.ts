@@ -41,20 +41,25 @@ export function cacheKey(root: string, exclude: readonly string[]): string {
  * The entry's hash still names these files: same stamps, none of them modified near the build.
  * A rewrite that restores the modification time (cp -p, rsync -t) still moves the change time.
  */
-export function isTrusted(entry: CacheEntry | undefined, stamps: readonly FileStamp[]): entry is CacheEntry {
-  if (!entry || entry.format !== FORMAT || entry.stamps.length !== stamps.length) return false;
-  return entry.stamps.every((known, k) => {
-    const now = stamps[k];
-    return (
-      known.path === now.path &&
-      known.size === now.size &&
-      known.mtimeMs === now.mtimeMs &&
-      known.ctimeMs === now.ctimeMs &&
-      known.ino === now.ino &&
-      known.mode === now.mode &&
-      now.mtimeMs < entry.writtenAt - RACY_MS
-    );
-  });
+export function isTrusted(entry: CacheEntry | undefined, stamps: readonly FileStamp[]): boolean {
+  if (!entry || entry.format !== FORMAT || !sameStamps(entry.stamps, stamps)) return false;
+  return stamps.every((now) => now.mtimeMs < entry.writtenAt - RACY_MS);
+}
+
+/** Nothing about the files changed: same names, sizes, times, inodes and modes. */
+export function sameStamps(known: readonly FileStamp[], now: readonly FileStamp[]): boolean {
+  return (
+    known.length === now.length &&
+    known.every(
+      (a, k) =>
+        a.path === now[k].path &&
+        a.size === now[k].size &&
+        a.mtimeMs === now[k].mtimeMs &&
+        a.ctimeMs === now[k].ctimeMs &&
+        a.ino === now[k].ino &&
+        a.mode === now[k].mode,
+    )
+  );
 }
 
 export function newEntry(stamps: FileStamp[], sha256: string, bytes: number, writtenAt: number): CacheEntry {

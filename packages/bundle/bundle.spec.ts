@@ -83,6 +83,22 @@ describe('bundleProject', () => {
       expect(pack).toHaveBeenCalledTimes(1);
     });
 
+    it('tells before packing a folder that changed, and not one whose build is only too recent to vouch for', async () => {
+      const cache = new BundleCache(join(sandbox, 'cache'));
+      const changes: string[] = [];
+      const onChange = () => changes.push('changed');
+      await bundleProject({ root: root(), cache, onChange });
+      expect(changes).toHaveLength(1); // nothing cached yet
+
+      // built just now: packed again, but the same stamps
+      await bundleProject({ root: root(), cache, onChange });
+      expect(changes).toHaveLength(1);
+
+      writeFileSync(join(root(), 'train.py'), 'print(3)\n');
+      await bundleProject({ root: root(), cache, onChange });
+      expect(changes).toHaveLength(2);
+    });
+
     it('says so when the files changed between the hash and the upload', async () => {
       settle();
       const cache = new BundleCache(join(sandbox, 'cache'));

@@ -1,4 +1,4 @@
-import { BundleCache, cacheKey, isTrusted, newEntry, stampFiles } from './bundle-cache';
+import { BundleCache, cacheKey, isTrusted, newEntry, sameStamps, stampFiles } from './bundle-cache';
 import { listBundleFiles } from './list-files';
 import { createTarball, type Tarball } from './tarball';
 
@@ -17,19 +17,23 @@ export interface BundleOptions {
   exclude?: string[];
   /** Remembers the hash of an unchanged folder, so it is neither read nor packed again. */
   cache?: BundleCache;
+  /** Called before packing a folder whose files changed since its cached build (or that has none). */
+  onChange?: () => void;
 }
 
-export async function bundleProject({ root, exclude = [], cache }: BundleOptions): Promise<Bundle> {
+export async function bundleProject({ root, exclude = [], cache, onChange }: BundleOptions): Promise<Bundle> {
   const files = await listBundleFiles(root, { exclude });
   if (!cache) return built(root, files, await createTarball(root, files));
   const key = cacheKey(root, exclude);
   // before the stamps: a file changed after this moment is never trusted by the entry (isTrusted)
   const startedAt = Date.now();
   const [stamps, entry] = await Promise.all([stampFiles(root, files), cache.read(key)]);
-  if (isTrusted(entry, stamps)) {
+  if (entry && isTrusted(entry, stamps)) {
     const { sha256, bytes } = entry;
     return { root, files, sha256, bytes, data: () => packAgain(root, files, sha256) };
   }
+  // the same stamps, only too recent to vouch for: most likely unchanged
+  if (!entry || !sameStamps(entry.stamps, stamps)) onChange?.();
   const tarball = await createTarball(root, files);
   await cache.write(key, newEntry(stamps, tarball.sha256, tarball.data.length, startedAt));
   return built(root, files, tarball);

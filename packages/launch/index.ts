@@ -1,6 +1,6 @@
 export { launchSweep } from './launch';
 export type { LedgerEntry } from './ledger';
-export { prepareSweep, type PreparedSweep, type SweepRequest } from './prepare';
+export { prepareSweep, readSweepRecord, type PreparedSweep, type SweepRecord, type SweepRequest } from './prepare';
 export { runFiles } from './remote-layout';
 export { countStates, indexSummary, progressLine, resultsTable, type IndexResult } from './report';
 export { connectProfile } from './connect';

@@ -252,7 +252,11 @@ async function fetchEndings(transport: Session['transport'], finished: Tracked[]
   });
 }
 
-export function resultOf(item: SweepIndex, entry: LedgerEntry, fromLedger: boolean): IndexResult {
+export function resultOf(
+  item: Pick<SweepIndex, 'index' | 'argv'>,
+  entry: LedgerEntry,
+  fromLedger: boolean,
+): IndexResult {
   return {
     index: item.index,
     argv: item.argv,

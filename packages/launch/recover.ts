@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { LedgerEntry } from './ledger';
-import type { PreparedSweep } from './prepare';
+import type { SweepRecord } from './prepare';
 import { parseIndexList } from '../slurm';
 import { RECOVER_RUNS } from './remote-scripts';
 import type { Session } from './session';
@@ -101,7 +101,7 @@ async function recoverFromCluster(session: Session, jobName: string): Promise<Le
  * returns how many entries it recovered. A ledger that has entries is trusted as it is.
  */
 export async function recoverIfEmpty(
-  sweep: PreparedSweep,
+  sweep: SweepRecord,
   session: Session,
   log: (line: string) => void,
 ): Promise<number> {

@@ -1,16 +1,18 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { prepareSweep, SessionPool, type PreparedSweep, type Session } from '../../launch';
+import { SessionPool, type Session, type SweepRecord, type SweepRequest } from '../../launch';
 import { sweepRequestOf, type RunFlags } from '../sweep-request';
 
 /**
- * The set-up the run-management executors share: the validated sweep of the project and a
+ * The set-up the single-project executors share: the validated sweep of the project, read as
+ * the work needs it (`readSweepRecord` for run management, `prepareSweep` to pack), and a
  * session opened only if the work needs the cluster, closed afterwards. Errors become a failed
  * task with the message, not a stack trace.
  */
-export async function withSweep(
+export async function withSweep<T extends SweepRecord>(
   options: RunFlags,
   context: ExecutorContext,
-  work: (sweep: PreparedSweep, session: () => Promise<Session>) => Promise<boolean>,
+  read: (request: SweepRequest, session: () => Promise<Session>) => Promise<T>,
+  work: (sweep: T, session: () => Promise<Session>) => Promise<boolean>,
   requestOptions: { allIndices?: boolean } = {},
 ): Promise<{ success: boolean }> {
   const pool = new SessionPool(context.root);
@@ -20,8 +22,8 @@ export async function withSweep(
       context.projectName!,
       requestOptions.allIndices ? { ...options, index: undefined } : options,
     );
-    const sweep = await prepareSweep(request);
-    return { success: await work(sweep, () => pool.get(request.cluster)) };
+    const session = () => pool.get(request.cluster);
+    return { success: await work(await read(request, session), session) };
   } catch (error) {
     process.stderr.write(`nx-slurm: ${(error as Error).message}\n`);
     return { success: false };

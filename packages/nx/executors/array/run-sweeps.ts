@@ -75,8 +75,9 @@ async function* streamRun(
   const collected = new Map<string, IndexResult[]>([...run.tasks.keys()].map((task) => [task, []]));
   const reported = new Set<string>();
   try {
-    const prepared = await prepareSweep({ ...run.request, indices: [...tasksOfIndex.keys()] });
-    for await (const index of launchSweep(prepared, () => pool.get(run.request.cluster), { wait, log })) {
+    const openSession = () => pool.get(run.request.cluster);
+    const prepared = await prepareSweep({ ...run.request, indices: [...tasksOfIndex.keys()] }, { openSession });
+    for await (const index of launchSweep(prepared, openSession, { wait, log })) {
       for (const task of tasksOfIndex.get(index.index) ?? []) {
         const results = collected.get(task)!;
         results.push(index);

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
+import { prepareSweep } from '../../../launch';
 import type { RunFlags } from '../../sweep-request';
 import { print, withSweep } from '../with-sweep';
 
@@ -9,6 +10,7 @@ export default function bundleExecutor(options: RunFlags, context: ExecutorConte
   return withSweep(
     options,
     context,
+    (request) => prepareSweep(request),
     async (sweep) => {
       const outDir = join(context.root, 'dist', 'nx-slurm', sweep.request.projectRoot || '.');
       await mkdir(outDir, { recursive: true });

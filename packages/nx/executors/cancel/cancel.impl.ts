@@ -1,5 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { cancelSweep } from '../../../launch';
+import { cancelSweep, readSweepRecord } from '../../../launch';
 import type { RunFlags } from '../../sweep-request';
 import { print, withSweep } from '../with-sweep';
 
@@ -8,6 +8,7 @@ export default function cancelExecutor(options: RunFlags, context: ExecutorConte
   return withSweep(
     options,
     context,
+    readSweepRecord,
     async (sweep, session) => {
       const indices = options.index === undefined ? undefined : [Number(options.index)];
       const cancelled = await cancelSweep(sweep, session, indices);

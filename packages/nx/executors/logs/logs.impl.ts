@@ -1,6 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { isFinal } from '../../../slurm';
-import { knownEntries, runFiles, type LedgerEntry, type Session } from '../../../launch';
+import { knownEntries, readSweepRecord, runFiles, type LedgerEntry, type Session } from '../../../launch';
 import type { RunFlags } from '../../sweep-request';
 import { TARGETS } from '../../targets';
 import { withSweep } from '../with-sweep';
@@ -17,6 +17,7 @@ export default function logsExecutor(options: LogsOptions, context: ExecutorCont
   return withSweep(
     options,
     context,
+    readSweepRecord,
     async (sweep, session) => {
       if (options.index === undefined) {
         process.stderr.write(`nx-slurm: which index? \`nx run ${context.projectName}:${TARGETS.logs} --index 0\`\n`);

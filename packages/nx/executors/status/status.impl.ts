@@ -1,27 +1,18 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { countStates, currentResults, progressLine, resultsTable } from '../../../launch';
+import { currentResults, readSweepRecord } from '../../../launch';
 import type { RunFlags } from '../../sweep-request';
-import { TARGETS } from '../../targets';
 import { print, withSweep } from '../with-sweep';
+import { statusReport } from './status-report';
 
 /** Prints the table of the sweep's latest results (refreshing what is still running). */
 export default function statusExecutor(options: RunFlags, context: ExecutorContext) {
   return withSweep(
     options,
     context,
+    readSweepRecord,
     async (sweep, session) => {
-      const results = await currentResults(sweep, session, print);
-      if (results.length === 0) {
-        print(
-          `${sweep.request.jobName}: no run yet on ${sweep.request.cluster.name}. Start one with \`nx run ${context.projectName}:${TARGETS.array}\`.`,
-        );
-        return true;
-      }
-      print(resultsTable(results));
-      const counts = countStates(results.map((r) => r.state));
-      print(progressLine(sweep.request.jobName, { ...counts, total: sweep.items.length }));
-      const neverRun = sweep.items.length - results.length;
-      if (neverRun > 0) print(`${neverRun} index(es) never submitted.`);
+      const [results] = await currentResults([sweep], session, print);
+      print(statusReport(sweep, results, context.projectName!));
       return true;
     },
     { allIndices: true },
