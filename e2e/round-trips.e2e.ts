@@ -20,16 +20,19 @@ jest.setTimeout(180_000);
 /**
  * Budgets after the handshake. A launch is one command: its channel opens (1), the command
  * starts and says which bundles the cluster has (2), the bundles and the run folder go out on
- * its stdin and the job id comes back (3).
+ * its stdin and the job id comes back (3). A status is one command: its channel opens (1), the
+ * command starts and answers with squeue's and sacct's output (2).
  */
 const LAUNCH_ROUND_TRIPS = 3;
-/**
- * An upload past half of sshd's 2 MB channel window makes sshd grant more window midway: a
- * turn of the traffic that nobody waits for, allowed once on the first launch.
- */
-const WINDOW_GRANT = 1;
-/** A status of an unfinished run is one command: its channel opens (1), squeue and sacct answer (2). */
 const STATUS_ROUND_TRIPS = 2;
+/**
+ * Turns of the traffic nobody waits for: sshd's own notices racing the client's first channel
+ * (its host keys, right after authentication) and the stdin end sent while a command runs. An
+ * extra command costs at least 2 more, so the budgets still catch one.
+ */
+const UNAWAITED = 1;
+/** An upload past half of sshd's 2 MB channel window makes sshd grant more window midway. */
+const WINDOW_GRANT = 1;
 
 describe('round trips to the cluster, counted on the wire', () => {
   let proxy: TcpProxy;
@@ -56,9 +59,14 @@ describe('round trips to the cluster, counted on the wire', () => {
       labKeys.replaceAll(`[${env.NX_SLURM_LAB_HOST}]:${env.NX_SLURM_LAB_PORT}`, `[127.0.0.1]:${proxy.port}`),
     );
 
-    const bare = await connectSsh(labConnection({ port: proxy.port, knownHostsFile }));
-    await bare.close();
-    handshake = proxy.counters().roundTrips;
+    // the fewest of two bare connections: the handshake without the races UNAWAITED allows for
+    const handshakes: number[] = [];
+    for (const _ of [1, 2]) {
+      proxy.resetCounters();
+      await (await connectSsh(labConnection({ port: proxy.port, knownHostsFile }))).close();
+      handshakes.push(proxy.counters().roundTrips);
+    }
+    handshake = Math.min(...handshakes);
 
     ws = await sweepWorkspace(
       'round-trips',
@@ -77,14 +85,14 @@ describe('round trips to the cluster, counted on the wire', () => {
     await proxy?.close();
   });
 
-  it('launches in one command: one connection, at most 3 round trips after the handshake', async () => {
+  it('launches in one command: one connection, 3 round trips after the handshake', async () => {
     const launch = await counted('run', 'exp:slurm-submit');
 
     expect(launch.run.code).toBe(0);
     expect(submittedJobs(launch.text)).toHaveLength(1);
     expect(launch.connections).toBe(1);
     expect(launch.bytesUp).toBeGreaterThan(800_000);
-    expect(launch.roundTrips - handshake).toBeLessThanOrEqual(LAUNCH_ROUND_TRIPS + WINDOW_GRANT);
+    expect(launch.roundTrips - handshake).toBeLessThanOrEqual(LAUNCH_ROUND_TRIPS + UNAWAITED + WINDOW_GRANT);
     process.stdout.write(
       `[figures] first launch: ${JSON.stringify({ ...launch, run: undefined, text: undefined, handshake })}\n`,
     );
@@ -98,7 +106,7 @@ describe('round trips to the cluster, counted on the wire', () => {
     expect(relaunch.text).toMatch(/code unchanged on far: no bundle uploaded/);
     expect(relaunch.connections).toBe(1);
     expect(relaunch.bytesUp).toBeLessThan(50_000);
-    expect(relaunch.roundTrips - handshake).toBeLessThanOrEqual(LAUNCH_ROUND_TRIPS);
+    expect(relaunch.roundTrips - handshake).toBeLessThanOrEqual(LAUNCH_ROUND_TRIPS + UNAWAITED);
     process.stdout.write(`[figures] relaunch: ${JSON.stringify({ ...relaunch, run: undefined, text: undefined })}\n`);
   });
 
@@ -108,22 +116,26 @@ describe('round trips to the cluster, counted on the wire', () => {
     expect(status.run.code).toBe(0);
     expect(status.text).toMatch(new RegExp(`${jobName}: \\d+/4 done`));
     expect(status.connections).toBe(1);
-    expect(status.roundTrips - handshake).toBeLessThanOrEqual(STATUS_ROUND_TRIPS);
+    expect(status.roundTrips - handshake).toBeLessThanOrEqual(STATUS_ROUND_TRIPS + UNAWAITED);
     process.stdout.write(`[figures] status: ${JSON.stringify({ ...status, run: undefined, text: undefined })}\n`);
   });
 
-  it('shares one connection for the status of several sweeps (nx run-many)', async () => {
+  it('asks for the status of several sweeps (nx run-many) in one command over one connection', async () => {
     await writeFiles(
       ws.dir,
       experiment('exp2', 'exp2', { cluster: 'far', jobName: `${jobName}-2`, command: 'true', args: ['--n 0'] }, {}),
     );
+    // both sweeps unfinished in their ledgers, so both need the cluster's word
     expect((await counted('run', 'exp2:slurm-submit')).run.code).toBe(0);
+    expect((await counted('run', 'exp:slurm-submit', '--force')).run.code).toBe(0);
 
     const statuses = await counted('run-many', '-t', 'slurm-status', '-p', 'exp', 'exp2');
 
     expect(statuses.run.code).toBe(0);
-    expect(statuses.text).toContain(`${jobName}: `);
-    expect(statuses.text).toContain(`${jobName}-2: `);
+    expect(statuses.text).toMatch(new RegExp(`${jobName}: \\d+/4 done`));
+    expect(statuses.text).toMatch(new RegExp(`${jobName}-2: \\d+/1 done`));
     expect(statuses.connections).toBe(1);
+    // both sweeps' unfinished indices in one poll
+    expect(statuses.roundTrips - handshake).toBeLessThanOrEqual(STATUS_ROUND_TRIPS + UNAWAITED);
   });
 });

@@ -3,15 +3,10 @@ import { prepareSweep } from '../../../launch';
 import { argumentVectors } from '../../../sweep';
 import { indexOfTarget } from '../../targets';
 import { sweepRequestOf, type RunFlags } from '../../sweep-request';
+import type { BatchResult } from '../batch-result';
 import { dryRunReport, runSweeps, type SweepRun } from './run-sweeps';
 
 export type ArrayOptions = RunFlags;
-
-/** Nx's batch result shape (its own type lives in @nx/devkit/internal). */
-interface BatchResult {
-  task: string;
-  result: { success: boolean; terminalOutput: string; startTime?: number; endTime?: number };
-}
 
 /**
  * Every `slurm-array--<i>` task Nx hands over at once: one job array per project (all its
