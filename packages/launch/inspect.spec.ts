@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { sweepConfigSchema, type ResolvedCluster } from '../config';
 import type { ArrayJob, Scheduler } from '../scheduler';
 import type { ElementStatus } from '../slurm';
+import { resolveSweep } from '../sweep';
 import { LocalTransport } from '../transport';
 import { ClusterFactsFile } from './cluster-facts';
 import { currentResults } from './inspect';
@@ -46,12 +47,12 @@ describe('currentResults: the status of several sweeps', () => {
 
   /** A sweep of two indices whose ledger has them in `jobId`, in the given state. */
   async function sweepIn(jobName: string, on: ResolvedCluster, jobId: string, state: LedgerEntry['state']) {
-    const config = sweepConfigSchema.parse({ command: 'python3 train.py', args: ['--n 0', '--n 1'] });
+    const config = sweepConfigSchema.parse({ command: 'python3 train.py', args: ['--n 0', '--n 1'], jobName });
+    const sweep = resolveSweep({ config, file: join(jobName, 'slurm.json'), projectName: jobName }, on);
     const record = await readSweepRecord({
+      ...sweep,
       workspaceRoot: workspace,
       projectRoot: jobName,
-      jobName,
-      config,
       libraries: [],
       cluster: on,
     });

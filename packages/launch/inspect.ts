@@ -1,6 +1,6 @@
 import { isFinal } from '../slurm';
-import { applyStatus, jobsOf, type LedgerEntry } from './ledger';
-import type { SweepRecord } from './prepare';
+import { jobsOf, withStatus, type Ledger, type LedgerEntry } from './ledger';
+import type { RecordedIndex, SweepRecord } from './prepare';
 import { resultOf } from './launch';
 import type { IndexResult } from './report';
 import { recoverIfEmpty } from './recover';
@@ -11,17 +11,17 @@ import type { Session } from './session';
  * record has fingerprints), else the newest run of the same arguments, so status and logs still
  * find it after an edit.
  */
-function latestEntries(sweep: SweepRecord): Map<number, LedgerEntry> {
-  const replicateKey = (argv: string[], occurrence = 0) => JSON.stringify([argv, occurrence]);
+function latestEntries(items: readonly RecordedIndex[], ledger: Ledger): Map<number, LedgerEntry> {
+  const replicateKey = (argv: readonly string[], occurrence = 0) => JSON.stringify([argv, occurrence]);
   const newestByArgs = new Map<string, LedgerEntry>();
-  for (const entry of Object.values(sweep.ledger.entries)) {
+  for (const entry of Object.values(ledger.entries)) {
     const key = replicateKey(entry.argv, entry.occurrence);
     const known = newestByArgs.get(key);
     if (!known || known.runId < entry.runId) newestByArgs.set(key, entry);
   }
   const latest = new Map<number, LedgerEntry>();
-  for (const item of sweep.items) {
-    const exact = item.fingerprint === undefined ? undefined : sweep.ledger.entries[item.fingerprint];
+  for (const item of items) {
+    const exact = item.fingerprint === undefined ? undefined : ledger.entries[item.fingerprint];
     const entry = exact ?? newestByArgs.get(replicateKey(item.argv, item.occurrence));
     if (entry) latest.set(item.index, entry);
   }
@@ -34,8 +34,9 @@ export async function knownEntries(
   session: () => Promise<Session>,
   log: (line: string) => void,
 ): Promise<Map<number, LedgerEntry>> {
-  if (Object.keys(sweep.ledger.entries).length === 0) await recoverIfEmpty(sweep, await session(), log);
-  return latestEntries(sweep);
+  const empty = Object.keys(sweep.ledger.entries).length === 0;
+  const recovered = empty ? await recoverIfEmpty(sweep, await session(), log) : undefined;
+  return latestEntries(sweep.items, recovered ?? sweep.ledger);
 }
 
 /**
@@ -43,28 +44,32 @@ export async function knownEntries(
  * cluster however many sweeps there are (`nx run-many -t slurm-status`).
  */
 export async function currentResults(
-  sweeps: SweepRecord[],
+  sweeps: readonly SweepRecord[],
   sessionOf: (sweep: SweepRecord) => Promise<Session>,
   log: (line: string) => void,
 ): Promise<IndexResult[][]> {
   const latest = await Promise.all(sweeps.map((sweep) => knownEntries(sweep, () => sessionOf(sweep), log)));
-  const byCluster = new Map<string, { sweep: SweepRecord; unfinished: LedgerEntry[] }[]>();
+  const byCluster = new Map<string, number[]>();
   sweeps.forEach((sweep, k) => {
-    const unfinished = [...latest[k].values()].filter((e) => !isFinal(e.state));
-    if (unfinished.length === 0) return;
+    if (![...latest[k].values()].some((entry) => !isFinal(entry.state))) return;
     const cluster = sweep.request.cluster.name;
-    byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), { sweep, unfinished }]);
+    byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), k]);
   });
   await Promise.all(
-    [...byCluster.values()].map(async (group) => {
-      const { scheduler } = await sessionOf(group[0].sweep);
-      const entries = group.flatMap((g) => g.unfinished);
-      const statuses = new Map((await scheduler.poll(jobsOf(entries))).map((s) => [`${s.jobId}_${s.taskId}`, s]));
-      for (const entry of entries) {
-        const status = statuses.get(`${entry.jobId}_${entry.taskId}`);
-        if (status) applyStatus(entry, status);
-      }
-      await Promise.all(group.map(({ sweep, unfinished }) => sweep.ledgerFile.save(unfinished)));
+    [...byCluster.values()].map(async (members) => {
+      const unfinished = members.map((k) => [...latest[k]].filter(([, entry]) => !isFinal(entry.state)));
+      const { scheduler } = await sessionOf(sweeps[members[0]]);
+      const polled = await scheduler.poll(jobsOf(unfinished.flat().map(([, entry]) => entry)));
+      const statuses = new Map(polled.map((s) => [`${s.jobId}_${s.taskId}`, s]));
+      await Promise.all(
+        members.map((k, m) => {
+          for (const [index, entry] of unfinished[m]) {
+            const status = statuses.get(`${entry.jobId}_${entry.taskId}`);
+            if (status) latest[k].set(index, withStatus(entry, status));
+          }
+          return sweeps[k].ledgerFile.save(unfinished[m].map(([index]) => latest[k].get(index)!));
+        }),
+      );
     }),
   );
   return sweeps.map((sweep, k) =>
@@ -80,7 +85,7 @@ export async function cancelSweep(
   session: () => Promise<Session>,
   indices?: number[],
 ): Promise<LedgerEntry[]> {
-  const latest = latestEntries(sweep);
+  const latest = latestEntries(sweep.items, sweep.ledger);
   const targets = (
     indices
       ? indices.map((i) => latest.get(i)).filter((e): e is LedgerEntry => !!e)

@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTarballFromEntries } from '../bundle';
-import { LAUNCH, launchArgs, launchStdin, parseProbe, parseSubmitted, type LaunchPayload } from './launch-script';
+import { launchArgs, launchStdin, parseProbe, parseSubmitted, type LaunchPayload } from './launch-script';
+import { LAUNCH } from './remote-scripts';
 
 describe('LAUNCH: probe, install, create the run and submit in one command', () => {
   let dir: string;
@@ -16,9 +17,9 @@ describe('LAUNCH: probe, install, create the run and submit in one command', () 
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** Runs the script as the cluster does (`bash -c LAUNCH nx-slurm args...`), in the user's home. */
+  /** Runs the script as runRemoteScript does on the cluster (`bash -c BODY nx-slurm args...`), in the user's home. */
   function run(args: string[], stdin: Buffer[] = []) {
-    const result = spawnSync('bash', ['-c', LAUNCH, 'nx-slurm', ...args], {
+    const result = spawnSync('bash', ['-c', LAUNCH.body, 'nx-slurm', ...args], {
       cwd: home,
       env: { ...process.env, HOME: home },
       input: Buffer.concat(stdin),
@@ -86,8 +87,8 @@ describe('LAUNCH: probe, install, create the run and submit in one command', () 
       launchStdin(await payload(runDir(), { uploads: [code] })),
     );
 
-    expect(result).toMatchObject({ code: 0, stderr: 'submitting job.sbatch\n' });
-    expect(parseSubmitted(result.stdout)).toEqual({ stdout: '4242;lab', code: 0 });
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(parseSubmitted(result.stdout)).toEqual({ stdout: '4242;lab', stderr: 'submitting job.sbatch', code: 0 });
     expect(readFileSync(join(root(), 'bundles', code.sha256, 'train.py'), 'utf8')).toBe('print(1)\n');
     expect(readdirSync(join(root(), 'incoming'))).toEqual([]);
     expect(readdirSync(runDir()).sort()).toEqual(['job.sbatch', 'jobs', 'logs']);
@@ -148,8 +149,7 @@ describe('LAUNCH: probe, install, create the run and submit in one command', () 
     const result = run(launchArgs(root(), 'mlp', [], []), launchStdin(refused));
 
     expect(result.code).toBe(0);
-    expect(parseSubmitted(result.stdout)).toEqual({ stdout: '', code: 1 });
-    expect(result.stderr).toBe('Invalid partition\n');
+    expect(parseSubmitted(result.stdout)).toEqual({ stdout: '', stderr: 'Invalid partition', code: 1 });
     expect(existsSync(join(runDir(), 'jobs'))).toBe(false);
   });
 

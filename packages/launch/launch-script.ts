@@ -1,81 +1,13 @@
-import { FRAME_FUNCTION, parseFrames } from '../shell';
+import { parseFrames } from '../shell';
 
 /**
- * A launch in one remote command: the cluster first says where its root is, which bundles it has
- * (and, when asked, its limits); then, on the same command's stdin, nx-slurm streams the missing
- * bundles and the run folder, and the command installs them and submits the array. So a launch
- * costs one command, whatever it ships. Every value is a positional argument or a NUL-terminated
- * stdin field: nothing a user wrote is evaluated by a shell.
+ * The protocol of LAUNCH (remote-scripts.ts), a launch in one remote command: the cluster first
+ * says where its root is, which bundles it has (and, when asked, its limits); then, on the same
+ * command's stdin, nx-slurm streams the missing bundles and the run folder, and the command
+ * installs them and submits the array. So a launch costs one command, whatever it ships. Every
+ * value is a positional argument or a NUL-terminated stdin field: nothing a user wrote is
+ * evaluated by a shell.
  */
-
-/**
- * `$1` remoteRoot as written (`~/` expanded here), `$2` the job name, `$3` the number of words of
- * the limits command (0: none), then those words, then the bundle hashes the run needs. stdin: NUL-terminated fields
- * (upload count; per upload its hash and size; run folder path; run tarball size; the submit's
- * offset and array spec for the `jobs` file; the submit command's word count and words), then the
- * uploads' bytes and the run tarball's, in that order.
- *
- * Output frames (shell's FRAME_FUNCTION, so a login banner is never taken for one):
- * `root`, `runs` (whether the job has run folders), `limits` + `limits-code` when asked,
- * `present`; then `submitted` + `submit-code`.
- * Exit 3: an upload arrived corrupted; 4: a needed bundle is missing; nothing was created then.
- */
-export const LAUNCH = `set -eu
-${FRAME_FUNCTION}
-field() { IFS= read -r -d '' "$1"; }
-root=$1; job=$2; words=$3; shift 3
-case $root in "~") root=$HOME ;; "~/"*) root=$HOME/\${root#"~/"} ;; esac
-mkdir -p "$root/bundles" "$root/incoming" "$root/runs"
-frame root "$root"
-runs=no
-for meta in "$root/runs/$job"/*/meta.json; do if [ -f "$meta" ]; then runs=yes; fi; break; done
-frame runs "$runs"
-if [ "$words" -gt 0 ]; then
-  code=0; limits=$("\${@:1:$words}") || code=$?
-  frame limits "$limits"; frame limits-code "$code"
-  shift "$words"
-fi
-present=
-for sha in "$@"; do if [ -d "$root/bundles/$sha" ]; then present="$present $sha"; fi; done
-frame present "\${present# }"
-
-field uploads
-shas=(); sizes=()
-while [ "\${#shas[@]}" -lt "$uploads" ]; do field sha; field size; shas+=("$sha"); sizes+=("$size"); done
-field run_dir; field run_size; field offset; field spec; field words
-submit=()
-while [ "\${#submit[@]}" -lt "$words" ]; do field word; submit+=("$word"); done
-
-k=0
-while [ "$k" -lt "$uploads" ]; do
-  sha=\${shas[$k]}
-  upload=$(mktemp "$root/incoming/$sha.XXXXXX")
-  head -c "\${sizes[$k]}" > "$upload"
-  if ! printf '%s  %s\\n' "$sha" "$upload" | sha256sum -c --status; then
-    rm -f "$upload"; echo "nx-slurm: upload of bundle $sha arrived corrupted" >&2; exit 3
-  fi
-  # extracted aside and renamed: an interrupted install never leaves a bundle a later run would trust
-  tmp=$(mktemp -d "$root/incoming/$sha.XXXXXX")
-  tar -xzf "$upload" -C "$tmp"
-  rm -f "$upload"
-  chmod 755 "$tmp"
-  mv -T "$tmp" "$root/bundles/$sha" 2>/dev/null || rm -rf "$tmp"
-  k=$((k + 1))
-done
-for sha in "$@"; do
-  if [ ! -d "$root/bundles/$sha" ]; then echo "nx-slurm: bundle $sha is not installed in $root/bundles" >&2; exit 4; fi
-done
-
-mkdir -p "$(dirname "$run_dir")"
-# without -p: an existing run is never touched
-mkdir "$run_dir"
-head -c "$run_size" | tar -xz -C "$run_dir" || { rm -rf "$run_dir"; exit 1; }
-
-if [ "$words" -gt 0 ]; then
-  code=0; out=$("\${submit[@]}") || code=$?
-  frame submitted "$out"; frame submit-code "$code"
-  if [ "$code" -eq 0 ]; then printf '%s %s %s\\n' "\${out%%;*}" "$offset" "$spec" >> "$run_dir/jobs"; fi
-fi`;
 
 export interface LaunchUpload {
   sha256: string;
@@ -150,8 +82,9 @@ export function parseProbe(stdout: string, askedLimits: boolean): LaunchProbe | 
 }
 
 /** What the submit command printed and how it ended; undefined when none ran. */
-export function parseSubmitted(stdout: string): { stdout: string; code: number } | undefined {
+export function parseSubmitted(stdout: string): { stdout: string; stderr: string; code: number } | undefined {
   const frames = parseFrames(stdout);
   const out = frames.get('submitted');
-  return out === undefined ? undefined : { stdout: out, code: Number(frames.get('submit-code') ?? 1) };
+  if (out === undefined) return undefined;
+  return { stdout: out, stderr: frames.get('submit-err') ?? '', code: Number(frames.get('submit-code') ?? 1) };
 }

@@ -1,6 +1,7 @@
 import { isFinal, isTransient, type ElementStatus, type SlurmState } from '../slurm';
-import { applyStatus, jobsOf, type LedgerEntry } from './ledger';
-import { planLaunch, type SweepIndex } from './plan';
+import { RemoteScriptError, runRemoteScript } from '../transport';
+import { endedWithoutRecord, jobsOf, resubmitted, withExitCode, withStatus, type LedgerEntry } from './ledger';
+import { planLaunch, type LaunchPlan, type SweepIndex } from './plan';
 import { recoverIfEmpty } from './recover';
 import type { PreparedSweep } from './prepare';
 import { runFiles } from './remote-layout';
@@ -25,45 +26,46 @@ const HEARTBEAT_MS = 60_000;
 /**
  * bundle -> upload -> submit -> watch -> results, for one prepared sweep. Yields each requested
  * index's result as it becomes final: first those the ledger already knows completed, then the
- * others as the scheduler reports them. Opens the session only when something must run or be
- * watched, so a fully completed sweep costs no connection.
+ * others as the scheduler reports them; returns the plan it followed (the prepared one, or the
+ * one made from the run folders on the cluster when the workspace had no ledger). Opens the
+ * session only when something must run or be watched, so a fully completed sweep costs no connection.
  */
 export async function* launchSweep(
   sweep: PreparedSweep,
   openSession: () => Promise<Session>,
   options: LaunchOptions,
-): AsyncGenerator<IndexResult> {
+): AsyncGenerator<IndexResult, LaunchPlan> {
   const { request } = sweep;
-  for (const { item, entry } of sweep.plan.done) yield resultOf(item, entry, true);
-  if (sweep.plan.attach.length === 0 && sweep.plan.submit.length === 0) return;
+  let plan = sweep.plan;
+  for (const { item, entry } of plan.done) yield resultOf(item, entry, true);
+  if (plan.attach.length === 0 && plan.submit.length === 0) return plan;
 
   const session = await openSession();
   // started at once: the cluster's answer travels while the plan is settled
-  const staging = sweep.plan.submit.length > 0 ? RunStaging.start(sweep, session, options.log) : undefined;
+  const staging = plan.submit.length > 0 ? RunStaging.start(sweep, session, options.log) : undefined;
   try {
     // an empty ledger (a fresh clone) plans from the cluster's run folders, if the job has any
-    const ledgerEmpty = Object.keys(sweep.ledger.entries).length === 0;
-    if (!request.force && ledgerEmpty && (!staging || (await staging.probe).hasRuns)) {
-      if ((await recoverIfEmpty(sweep, session, options.log)) > 0) {
-        sweep.plan = planLaunch(sweep.items, sweep.ledger, false);
-        for (const { item, entry } of sweep.plan.done) yield resultOf(item, entry, true);
-      }
+    const hasRuns = !staging || (await staging.probe).hasRuns;
+    const recovered = request.force || !hasRuns ? undefined : await recoverIfEmpty(sweep, session, options.log);
+    if (recovered) {
+      plan = planLaunch(sweep.items, recovered, false);
+      for (const { item, entry } of plan.done) yield resultOf(item, entry, true);
     }
-    const { plan } = sweep;
     const tracked: Tracked[] = plan.attach.map(({ item, entry }) => ({ item, entry }));
     if (plan.attach.length > 0) {
       options.log(`${request.jobName}: attaching to ${plan.attach.length} index(es) still queued or running`);
     }
     if (plan.submit.length > 0) tracked.push(...(await submitRun(sweep, session, staging!, plan.submit, options)));
     else await staging?.abandon();
-    if (!options.wait) return;
-    yield* watch(sweep, session, tracked, options);
+    if (options.wait) yield* watch(sweep, session, tracked, options);
+    return plan;
   } finally {
     // a launch that stopped before submitting ends its staging command
     await staging?.abandon();
   }
 }
 
+/** The watch's own record of one element: `entry` is replaced by each change, then saved. */
 interface Tracked {
   item: SweepIndex;
   entry: LedgerEntry;
@@ -74,7 +76,7 @@ async function submitRun(
   sweep: PreparedSweep,
   session: Session,
   staging: RunStaging,
-  items: SweepIndex[],
+  items: readonly SweepIndex[],
   options: LaunchOptions,
 ): Promise<Tracked[]> {
   const { request } = sweep;
@@ -96,7 +98,6 @@ async function submitRun(
         state: 'PENDING',
         attempts: 1,
       };
-      sweep.ledger.entries[item.fingerprint] = entry;
       tracked.push({ item, entry });
       return entry;
     });
@@ -117,7 +118,7 @@ async function* watch(
 ): AsyncGenerator<IndexResult> {
   const { scheduler, transport } = session;
   const { jobName } = sweep.request;
-  const retries = sweep.request.config.retries ?? 0;
+  const { retries } = sweep.request;
   let open = tracked;
   let interval = scheduler.pollIntervalMs.min;
   let lastProgress = '';
@@ -173,7 +174,7 @@ async function observe(
   const before = JSON.stringify(t.entry);
   if (status) {
     t.missingSince = undefined;
-    applyStatus(t.entry, status);
+    t.entry = withStatus(t.entry, status);
   } else {
     t.missingSince ??= Date.now();
     if (Date.now() - t.missingSince > MISSING_GRACE_MS) {
@@ -181,9 +182,7 @@ async function observe(
       const marker = await transport
         .readFile(runFiles(t.entry.runDir).exitMarker(t.entry.runIndex))
         .catch(() => undefined);
-      const exitCode = marker ? Number(marker.toString().trim()) : undefined;
-      t.entry.state = exitCode === undefined ? 'CANCELLED' : exitCode === 0 ? 'COMPLETED' : 'FAILED';
-      t.entry.exitCode = exitCode;
+      t.entry = endedWithoutRecord(t.entry, marker ? Number(marker.toString().trim()) : undefined);
     }
   }
   return JSON.stringify(t.entry) !== before;
@@ -209,12 +208,7 @@ async function resubmit(
       options.log(
         `${sweep.request.jobName}/${t.entry.runIndex}: ${t.entry.state}, resubmitted as job ${job.jobId} (attempt ${t.entry.attempts + 1})`,
       );
-      Object.assign(t.entry, {
-        jobId: job.jobId,
-        state: 'PENDING',
-        attempts: t.entry.attempts + 1,
-        ...{ exitCode: undefined, signal: undefined, start: undefined, end: undefined, node: undefined },
-      });
+      t.entry = resubmitted(t.entry, job.jobId);
     }
   }
 }
@@ -232,18 +226,18 @@ async function fetchEndings(transport: Session['transport'], finished: Tracked[]
       exit: run.exitMarker(t.entry.runIndex),
     };
   });
-  const result = await transport.exec([
-    'bash',
-    '-c',
-    TAILS,
-    'nx-slurm',
+  const printed = await runRemoteScript(transport, TAILS, [
     String(TAIL_BYTES),
     ...files.flatMap((f) => Object.values(f)),
-  ]);
-  const tails = parseTails(result.stdout);
+  ]).catch((error: unknown) => {
+    // the results stand without log tails, and with the exit codes the scheduler reported
+    if (!(error instanceof RemoteScriptError)) throw error;
+    return '';
+  });
+  const tails = parseTails(printed);
   return finished.map((t, k) => {
     const marker = tails.get(files[k].exit)?.trim();
-    if (t.entry.exitCode === undefined && marker) t.entry.exitCode = Number(marker);
+    if (t.entry.exitCode === undefined && marker) t.entry = withExitCode(t.entry, Number(marker));
     return {
       stdoutTail: tails.get(files[k].stdout),
       stderrTail: tails.get(files[k].stderr),

@@ -1,51 +1,56 @@
 import { join } from 'node:path';
 import { BundleCache, bundleProject, type Bundle } from '../bundle';
-import { WORKSPACE_STATE_DIR, type ResolvedCluster, type SweepConfig } from '../config';
-import { timeLimitSeconds, type SbatchResources } from '../slurm';
-import { splitShellWords } from '../shell';
-import { argumentVectors, fingerprint } from '../sweep';
+import { WORKSPACE_STATE_DIR, type ResolvedCluster } from '../config';
+import { timeLimitSeconds } from '../slurm';
+import { fingerprint, type ResolvedLibrary, type ResolvedSweep } from '../sweep';
 import { LedgerFile, type Ledger } from './ledger';
 import { planLaunch, type LaunchPlan, type SweepIndex } from './plan';
+import { markPhase } from './timeline';
 
-/** Everything a launch needs to know about one project's sweep, resolved by the Nx adapter. */
-export interface SweepRequest {
-  workspaceRoot: string;
+/** One project's resolved sweep and what to do with it, as the Nx adapter read it. */
+export interface SweepRequest extends ResolvedSweep {
+  readonly workspaceRoot: string;
   /** Workspace-relative project root. */
-  projectRoot: string;
-  jobName: string;
-  config: SweepConfig;
-  /** Libraries as workspace-relative folders, in `libraries` order. */
-  libraries: { name: string; root: string }[];
-  cluster: ResolvedCluster;
+  readonly projectRoot: string;
+  /** In `libraries` order. */
+  readonly libraries: readonly ResolvedLibrary[];
+  readonly cluster: ResolvedCluster;
   /** Sweep indices to run; all when absent. */
-  indices?: number[];
-  force?: boolean;
+  readonly indices?: readonly number[];
+  readonly force?: boolean;
 }
+
+/** One requested index as run management sees it: without bundles there is no fingerprint. */
+export type RecordedIndex = Omit<SweepIndex, 'fingerprint'> & { readonly fingerprint?: string };
 
 /** What run management (status, logs, cancel) reads of a sweep: its indices and the ledger, no bundle. */
 export interface SweepRecord {
-  request: SweepRequest;
-  /** The requested indices; a record read without bundles has no fingerprints. */
-  items: (Omit<SweepIndex, 'fingerprint'> & { fingerprint?: string })[];
-  ledgerFile: LedgerFile;
-  ledger: Ledger;
+  readonly request: SweepRequest;
+  readonly items: readonly RecordedIndex[];
+  readonly ledgerFile: LedgerFile;
+  /** The workspace's ledger as it was read. */
+  readonly ledger: Ledger;
 }
 
+/** Made once before any connection, never changed: a launch returns what it decides instead. */
 export interface PreparedSweep extends SweepRecord {
-  project: Bundle;
-  libraries: { name: string; bundle: Bundle }[];
-  /** `command` split into words: argv[0] of every index. */
-  command: string[];
-  resources: SbatchResources;
+  readonly project: Bundle;
+  readonly libraries: readonly { readonly name: string; readonly bundle: Bundle }[];
   /** The wall-clock limit the `local` scheduler enforces (Slurm reads `--time` from the script). */
-  timeLimitSeconds?: number;
-  setup: string[];
-  env: Record<string, string>;
+  readonly timeLimitSeconds?: number;
   /** The requested indices with their fingerprints. */
-  items: SweepIndex[];
-  ledgerFile: LedgerFile;
-  ledger: Ledger;
-  plan: LaunchPlan;
+  readonly items: readonly SweepIndex[];
+  /** What the ledger says each requested index needs. */
+  readonly plan: LaunchPlan;
+}
+
+export interface PrepareOptions {
+  /**
+   * Opens the session, called without waiting when code that changed must be packed: a launch
+   * follows, so the handshake runs while the code is packed. A failure to connect is the
+   * launch's to report, when it awaits the same session.
+   */
+  openSession?: () => Promise<unknown>;
 }
 
 /** Files that describe the sweep rather than being its code: editing them must not rerun every index. */
@@ -53,7 +58,7 @@ const SWEEP_DESCRIPTION_FILES = ['slurm.json', 'project.json'];
 
 /** The requested indices and the ledger, without reading the code (nothing is packed). */
 export async function readSweepRecord(request: SweepRequest): Promise<SweepRecord> {
-  const vectors = argumentVectors(request.config);
+  const { vectors } = request;
   const wanted = request.indices ?? vectors.map((_, index) => index);
   const outside = wanted.filter((index) => !(index >= 0 && index < vectors.length));
   if (outside.length > 0) {
@@ -71,26 +76,20 @@ export async function readSweepRecord(request: SweepRequest): Promise<SweepRecor
   };
 }
 
-export interface PrepareOptions {
-  /**
-   * Opens the session, called without waiting when code that changed must be packed: a launch
-   * follows, so the handshake runs while the code is packed. A failure to connect is the
-   * launch's to report, when it awaits the same session.
-   */
-  openSession?: () => Promise<unknown>;
-}
-
-/** Bundles, fingerprints and the plan: everything decided before any connection is opened. */
+/**
+ * Bundles, fingerprints and the plan: everything decided before anything is sent. Unchanged
+ * code is not packed again (the bundle cache in `.nx-slurm/bundles/` vouches for its hash).
+ */
 export async function prepareSweep(request: SweepRequest, options: PrepareOptions = {}): Promise<PreparedSweep> {
-  const { config, cluster } = request;
-  const cache = new BundleCache(join(request.workspaceRoot, WORKSPACE_STATE_DIR, 'bundles'));
-  const onChange = () => void options.openSession?.().catch(() => undefined);
+  const { command, env, setup, resources } = request;
   // first: an index outside the sweep stops here, before anything is packed
   const record = await readSweepRecord(request);
+  const cache = new BundleCache(join(request.workspaceRoot, WORKSPACE_STATE_DIR, 'bundles'));
+  const onChange = () => void options.openSession?.().catch(() => undefined);
   const [project, libraries] = await Promise.all([
     bundleProject({
       root: join(request.workspaceRoot, request.projectRoot),
-      exclude: [...(config.exclude ?? []), ...SWEEP_DESCRIPTION_FILES],
+      exclude: [...request.exclude, ...SWEEP_DESCRIPTION_FILES],
       cache,
       onChange,
     }),
@@ -101,14 +100,7 @@ export async function prepareSweep(request: SweepRequest, options: PrepareOption
       })),
     ),
   ]);
-  const command = splitShellWords(config.command);
-  const resources: SbatchResources = {
-    ...cluster.profile.resources,
-    ...config.resources,
-    extra: [...(cluster.profile.resources?.extra ?? []), ...(config.resources?.extra ?? [])],
-  };
-  const setup = [...(cluster.profile.setup ?? []), ...(config.setup ?? [])];
-  const env = config.env ?? {};
+  markPhase('bundles built and hashed');
   const bundleHashes = [project.sha256, ...libraries.map((l) => l.bundle.sha256)];
   const items = record.items.map((item) => ({
     ...item,
@@ -124,27 +116,20 @@ export async function prepareSweep(request: SweepRequest, options: PrepareOption
       replicate: item.occurrence || undefined,
     }),
   }));
-  const { ledgerFile, ledger } = record;
-  const plan = planLaunch(items, ledger, request.force ?? false);
-  const limit = resources.time === undefined ? undefined : timeLimitSeconds(resources.time);
+  const plan = planLaunch(items, record.ledger, request.force ?? false);
+  markPhase('fingerprints and plan ready');
   return {
-    request,
+    ...record,
     project,
     libraries,
-    command,
-    resources,
-    timeLimitSeconds: limit,
-    setup,
-    env,
+    timeLimitSeconds: resources.time === undefined ? undefined : timeLimitSeconds(resources.time),
     items,
-    ledgerFile,
-    ledger,
     plan,
   };
 }
 
 /** For each vector, how many identical vectors come before it. */
-function occurrenceOfEach(vectors: string[][]): number[] {
+function occurrenceOfEach(vectors: readonly (readonly string[])[]): number[] {
   const seen = new Map<string, number>();
   return vectors.map((argv) => {
     const key = JSON.stringify(argv);

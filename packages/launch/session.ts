@@ -4,6 +4,7 @@ import { LocalScheduler, SlurmScheduler, type Scheduler } from '../scheduler';
 import { LocalTransport, type Transport } from '../transport';
 import { ClusterFactsFile } from './cluster-facts';
 import { connectProfile } from './connect';
+import { markPhase } from './timeline';
 
 /** One open cluster: its transport (one connection), its scheduler and where nx-slurm's files live there. */
 export interface Session {
@@ -25,6 +26,7 @@ async function openSession(
 ): Promise<Session> {
   const isLocal = cluster.name === LOCAL_CLUSTER;
   const transport = isLocal ? new LocalTransport() : await connectProfile(cluster.profile, log);
+  markPhase('connected');
   try {
     // The `local` cluster keeps the cluster layout inside the workspace.
     const remoteRoot = isLocal ? join(workspaceRoot, LOCAL_REMOTE_ROOT) : cluster.profile.remoteRoot;
@@ -33,6 +35,7 @@ async function openSession(
       cluster.scheduler === 'local'
         ? new LocalScheduler(remoteRoot)
         : new SlurmScheduler(transport, cluster.profile.maxArraySize ?? (await facts.read()).maxArraySize);
+    markPhase('session ready');
     return { cluster, transport, scheduler, remoteRoot, installedBundles: new Map(), facts };
   } catch (error) {
     await transport.close();
@@ -73,6 +76,7 @@ export class SessionPool {
         `nx-slurm: ${cluster.name}: ${connections} connection(s), ${commands} command(s), ${bytesSent} bytes sent`,
       );
       await transport.close();
+      markPhase('connection closed');
     }
   }
 }

@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { createTarballFromEntries } from '../bundle';
-import type { ArrayJob } from '../scheduler';
+import { createTarballFromEntries, type Bundle } from '../bundle';
+import type { ArrayJob, SubmitRequest } from '../scheduler';
 import { chunkForArraySize, compressIndices, encodeArgv, encodeEnv, renderJobScript, SlurmError } from '../slurm';
-import type { ExecResult } from '../transport';
-import { LAUNCH, launchArgs, launchStdin, parseProbe, parseSubmitted, type LaunchProbe } from './launch-script';
+import { RemoteScriptError, runRemoteScript } from '../transport';
+import { launchArgs, launchStdin, parseProbe, parseSubmitted, type LaunchProbe } from './launch-script';
 import type { SweepIndex } from './plan';
 import type { PreparedSweep } from './prepare';
 import { newRunId, RemoteLayout } from './remote-layout';
-import { RECORD_JOB } from './remote-scripts';
+import { LAUNCH, RECORD_JOB } from './remote-scripts';
 import type { Session } from './session';
+import { markPhase } from './timeline';
 
 /** A run folder created on the cluster. */
 export interface StagedRun {
@@ -18,19 +19,25 @@ export interface StagedRun {
 
 type Log = (line: string) => void;
 
+interface NamedBundle {
+  /** `project` or `library <name>`, for messages. */
+  label: string;
+  bundle: Bundle;
+}
+
 /**
  * One launch's remote command (LAUNCH), started as soon as the session is open: while the
- * cluster answers which bundles it has, the launcher decides what to submit; then `submit`
+ * cluster answers which bundles it has, the launcher settles what to submit; then `submit`
  * streams the missing bundles and the run folder into the same command, which installs them
  * and runs sbatch. A launch thus waits on the cluster once, whatever it ships.
  */
 export class RunStaging {
   /** What the cluster said before anything was sent. */
   readonly probe: Promise<LaunchProbe>;
-  private readonly done: Promise<ExecResult>;
+  private readonly done: Promise<string>;
   private sendPayload: (payload: Buffer[] | undefined) => void = () => {};
   private readonly limitsCommand;
-  private readonly bundles;
+  private readonly bundles: NamedBundle[];
 
   private constructor(
     private readonly sweep: PreparedSweep,
@@ -38,7 +45,11 @@ export class RunStaging {
     private readonly log: Log,
   ) {
     this.limitsCommand = session.scheduler.limitsCommand();
-    this.bundles = uniqueBundles(sweep);
+    const named = [
+      { label: 'project', bundle: sweep.project },
+      ...sweep.libraries.map((l) => ({ label: `library ${l.name}`, bundle: l.bundle })),
+    ];
+    this.bundles = [...new Map(named.map((b) => [b.bundle.sha256, b])).values()];
     const payload = new Promise<Buffer[] | undefined>((resolve) => (this.sendPayload = resolve));
     let stdout = '';
     let heard: (probe: LaunchProbe) => void = () => {};
@@ -49,7 +60,7 @@ export class RunStaging {
       this.limitsCommand?.argv ?? [],
       this.bundles.map((b) => b.bundle.sha256),
     );
-    this.done = session.transport.exec(['bash', '-c', LAUNCH, 'nx-slurm', ...args], {
+    this.done = runRemoteScript(session.transport, LAUNCH, args, {
       stdin: (async function* () {
         yield* (await payload) ?? [];
       })(),
@@ -59,16 +70,9 @@ export class RunStaging {
         if (probe) heard(probe);
       },
     });
-    // a command that ends without its probe (a broken remote root, a dropped connection) says why
-    this.probe = Promise.race([
-      probed,
-      this.done.then((result) => {
-        throw new Error(
-          `Could not prepare ${session.remoteRoot} on ${session.transport.target} (exit ${result.code}): ${result.stderr.trim()}`,
-        );
-      }),
-    ]);
-    this.probe.catch(() => undefined);
+    // a command that ends before its probe (a remote root it cannot create, a dropped connection) says why
+    this.probe = Promise.race([probed, this.done.then(() => probed)]);
+    this.probe.then(() => markPhase('cluster probed')).catch(() => undefined);
   }
 
   static start(sweep: PreparedSweep, session: Session, log: Log): RunStaging {
@@ -85,7 +89,10 @@ export class RunStaging {
    * Installs what the cluster lacks, creates the run folder of these indices and submits it;
    * `submitted` hears of each array at once (past MaxArraySize there are several).
    */
-  async submit(items: SweepIndex[], submitted: (run: StagedRun, job: ArrayJob) => Promise<void>): Promise<void> {
+  async submit(
+    items: readonly SweepIndex[],
+    submitted: (run: StagedRun, job: ArrayJob) => Promise<void>,
+  ): Promise<void> {
     const { sweep, session } = this;
     const probe = await this.probe;
     const { maxArraySize } = this.limitsCommand
@@ -102,13 +109,7 @@ export class RunStaging {
       items.map((i) => i.index),
       maxArraySize,
     );
-    const request = {
-      runDir,
-      ...first,
-      maxConcurrent: sweep.request.config.maxConcurrent,
-      timeLimitSeconds: sweep.timeLimitSeconds,
-    };
-    const submitCommand = session.scheduler.submitCommand(request);
+    const submitCommand = session.scheduler.submitCommand(submitRequest(sweep, runDir, first));
     const runFolder = runFolderEntries(sweep, session, layout, runId, items);
     this.sendPayload(
       launchStdin({
@@ -122,23 +123,18 @@ export class RunStaging {
         submitArgv: submitCommand?.argv ?? [],
       }),
     );
-    const result = await this.done.finally(() => uploads.settle());
-    if (result.code !== 0) {
-      throw new Error(
-        `Could not create run ${runDir} on ${session.transport.target} (exit ${result.code}): ${result.stderr.trim()}`,
-      );
-    }
+    const printed = await this.done.finally(() => uploads.settle());
+    markPhase('bundles and run folder staged');
     this.reportUploads(uploads.mine, uploads.others.length);
 
     const run = { runId, runDir };
-    const staged = parseSubmitted(result.stdout);
+    const staged = parseSubmitted(printed);
     const again = () => submitAndRecord(sweep, session, runDir, first, this.log);
-    await submitted(
-      run,
+    const job =
       submitCommand && staged
-        ? await readSubmitted(sweep, session, () => submitCommand.read({ ...staged, stderr: result.stderr }), again)
-        : await again(),
-    );
+        ? await readSubmitted(sweep, session, () => submitCommand.read(staged), again)
+        : await again();
+    await submitted(run, job);
     for (const chunk of more) await submitted(run, await submitAndRecord(sweep, session, runDir, chunk, this.log));
   }
 
@@ -177,18 +173,17 @@ export class RunStaging {
   }
 }
 
-interface NamedBundle {
-  /** `project` or `library <name>`, for messages. */
-  label: string;
-  bundle: PreparedSweep['project'];
-}
-
-function uniqueBundles(sweep: PreparedSweep): NamedBundle[] {
-  const named = [
-    { label: 'project', bundle: sweep.project },
-    ...sweep.libraries.map((l) => ({ label: `library ${l.name}`, bundle: l.bundle })),
-  ];
-  return [...new Map(named.map((b) => [b.bundle.sha256, b])).values()];
+function submitRequest(
+  sweep: PreparedSweep,
+  runDir: string,
+  chunk: { offset: number; taskIds: number[] },
+): SubmitRequest {
+  return {
+    runDir,
+    ...chunk,
+    maxConcurrent: sweep.request.maxConcurrent,
+    timeLimitSeconds: sweep.timeLimitSeconds,
+  };
 }
 
 /**
@@ -202,7 +197,10 @@ async function readSubmitted(
   again: () => Promise<ArrayJob>,
 ): Promise<ArrayJob> {
   try {
-    return read();
+    const job = read();
+    // LAUNCH recorded it in the run's jobs file
+    markPhase('job recorded');
+    return job;
   } catch (error) {
     if (error instanceof SlurmError && error.retryable) return again();
     throw refusal(sweep, session, error as Error);
@@ -220,37 +218,30 @@ export async function submitAndRecord(
   chunk: { offset: number; taskIds: number[] },
   log: Log,
 ): Promise<ArrayJob> {
-  const job = await session.scheduler
-    .submit({
-      runDir,
-      ...chunk,
-      maxConcurrent: sweep.request.config.maxConcurrent,
-      timeLimitSeconds: sweep.timeLimitSeconds,
-    })
-    .catch((error: Error) => {
-      throw refusal(sweep, session, error);
-    });
-  const recorded = await session.transport.exec([
-    'bash',
-    '-c',
-    RECORD_JOB,
-    'nx-slurm',
+  const job = await session.scheduler.submit(submitRequest(sweep, runDir, chunk)).catch((error: Error) => {
+    throw refusal(sweep, session, error);
+  });
+  markPhase('sbatch returned');
+  await runRemoteScript(session.transport, RECORD_JOB, [
     runDir,
     job.jobId,
     String(chunk.offset),
     compressIndices(chunk.taskIds),
-  ]);
-  if (recorded.code !== 0)
+  ]).catch((error: unknown) => {
+    // only other clones read the jobs file: this workspace's ledger has the job, so the launch goes on
+    if (!(error instanceof RemoteScriptError)) throw error;
     log(
-      `${sweep.request.jobName}: could not record job ${job.jobId} in ${runDir}/jobs (${recorded.stderr.trim()}); this workspace's ledger still has it`,
+      `${sweep.request.jobName}: could not record job ${job.jobId} in ${runDir}/jobs (${error.stderr.trim()}); this workspace's ledger still has it`,
     );
+  });
+  markPhase('job recorded');
   return job;
 }
 
 function refusal(sweep: PreparedSweep, session: Session, error: Error): Error {
   return new Error(
     `${session.cluster.name} refused the array: ${error.message}\n` +
-      `Requested per index: ${JSON.stringify(sweep.resources)}. Adjust "resources" in slurm.json or in the cluster profile; ` +
+      `Requested per index: ${JSON.stringify(sweep.request.resources)}. Adjust "resources" in slurm.json or in the cluster profile; ` +
       `\`sinfo -o "%P %c %m %l"\` on the cluster lists what each partition offers (CPUs, memory in MB, time limit).`,
   );
 }
@@ -260,18 +251,19 @@ function runFolderEntries(
   session: Session,
   layout: RemoteLayout,
   runId: string,
-  items: SweepIndex[],
+  items: readonly SweepIndex[],
 ) {
+  const { request } = sweep;
   const script = renderJobScript({
-    jobName: sweep.request.jobName,
-    runDir: layout.run(sweep.request.jobName, runId),
+    jobName: request.jobName,
+    runDir: layout.run(request.jobName, runId),
     sourceDir: layout.bundle(sweep.project.sha256),
     libraryDirs: sweep.libraries.map((l) => layout.bundle(l.bundle.sha256)),
-    resources: sweep.resources,
-    setup: sweep.setup,
+    resources: request.resources,
+    setup: request.setup,
   });
   const meta = {
-    jobName: sweep.request.jobName,
+    jobName: request.jobName,
     runId,
     cluster: session.cluster.name,
     createdAt: new Date().toISOString(),
@@ -284,9 +276,9 @@ function runFolderEntries(
   return {
     files: [
       { path: 'job.sbatch', data: script, mode: 0o755 },
-      { path: 'env.bin', data: encodeEnv(sweep.env) },
+      { path: 'env.bin', data: encodeEnv(request.env) },
       { path: 'meta.json', data: JSON.stringify(meta, null, 2) },
-      ...items.map((i) => ({ path: `args/${i.index}`, data: encodeArgv([...sweep.command, ...i.argv]) })),
+      ...items.map((i) => ({ path: `args/${i.index}`, data: encodeArgv([...request.command, ...i.argv]) })),
     ],
     dirs: ['logs', 'exit', 'out', ...items.map((i) => `out/${i.index}`)],
   };

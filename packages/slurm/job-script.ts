@@ -25,7 +25,7 @@ export interface JobScriptSpec {
   libraryDirs: string[];
   resources: SbatchResources;
   /** Shell lines the user wrote, run as they are before the command. */
-  setup: string[];
+  setup: readonly string[];
 }
 
 /**

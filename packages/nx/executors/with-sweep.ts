@@ -1,5 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { SessionPool, type Session, type SweepRecord, type SweepRequest } from '../../launch';
+import { markPhase, SessionPool, type Session, type SweepRecord, type SweepRequest } from '../../launch';
 import { sweepRequestOf, type RunFlags } from '../sweep-request';
 
 /**
@@ -15,6 +15,7 @@ export async function withSweep<T extends SweepRecord>(
   work: (sweep: T, session: () => Promise<Session>) => Promise<boolean>,
   requestOptions: { allIndices?: boolean } = {},
 ): Promise<{ success: boolean }> {
+  markPhase('executor started');
   const pool = new SessionPool(context.root);
   try {
     const request = sweepRequestOf(

@@ -3,6 +3,7 @@ import { isSuccess } from '../../../slurm';
 import {
   indexSummary,
   launchSweep,
+  markPhase,
   prepareSweep,
   resultsTable,
   SessionPool,
@@ -17,7 +18,7 @@ export interface SweepRun {
    * Each Nx task and the sweep indices it stands for: one (`slurm-array--<i>`) or all of them
    * (a project.json target whose options are the sweep).
    */
-  tasks: Map<string, number[]>;
+  tasks: Map<string, readonly number[]>;
   request: SweepRequest;
 }
 
@@ -32,6 +33,7 @@ export interface TaskOutcome {
  * crashes midway: Nx would otherwise wait for a task that never comes.
  */
 export async function* runSweeps(runs: SweepRun[], context: ExecutorContext, wait = true): AsyncGenerator<TaskOutcome> {
+  markPhase('executor started');
   const startTime = Date.now();
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const pool = new SessionPool(context.root, log);

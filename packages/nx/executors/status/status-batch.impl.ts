@@ -1,8 +1,8 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { currentResults, readSweepRecord, SessionPool, type SweepRecord } from '../../../launch';
+import { markPhase, readSweepRecord, SessionPool, sweepStatuses, type SweepRecord } from '../../../launch';
 import { sweepRequestOf, type RunFlags } from '../../sweep-request';
 import type { BatchResult } from '../batch-result';
-import { statusReport } from './status-report';
+import { statusLines } from './status-lines';
 
 /**
  * Every `slurm-status` task of one Nx invocation at once (`nx run-many -t slurm-status`): one
@@ -14,6 +14,7 @@ export default async function* statusBatch(
   overrides: RunFlags,
   context: ExecutorContext,
 ): AsyncGenerator<BatchResult> {
+  markPhase('executor started');
   const read: { task: string; project: string; sweep: SweepRecord }[] = [];
   for (const task of Object.keys(inputs)) {
     const { project } = taskGraph.tasks[task].target;
@@ -27,17 +28,17 @@ export default async function* statusBatch(
   const notices: string[] = [];
   const pool = new SessionPool(context.root);
   try {
-    const results = await currentResults(
+    const statuses = await sweepStatuses(
       read.map((r) => r.sweep),
       (sweep) => pool.get(sweep.request.cluster),
       (line) => notices.push(line),
     );
     for (const [k, { task, project, sweep }] of read.entries()) {
-      const ownNotices = notices.filter((line) => line.startsWith(`${sweep.request.jobName}: `));
-      const terminalOutput = [...ownNotices.map((line) => `${line}\n`), statusReport(sweep, results[k], project)].join(
-        '',
-      );
-      yield { task, result: { success: true, terminalOutput } };
+      const lines = [
+        ...notices.filter((line) => line.startsWith(`${sweep.request.jobName}: `)),
+        ...statusLines(sweep, statuses[k], project),
+      ];
+      yield { task, result: { success: true, terminalOutput: `${lines.join('\n')}\n` } };
     }
   } catch (error) {
     for (const { task } of read) yield failure(task, error);

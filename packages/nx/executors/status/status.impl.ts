@@ -1,8 +1,8 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { currentResults, readSweepRecord } from '../../../launch';
+import { readSweepRecord, sweepStatuses } from '../../../launch';
 import type { RunFlags } from '../../sweep-request';
 import { print, withSweep } from '../with-sweep';
-import { statusReport } from './status-report';
+import { statusLines } from './status-lines';
 
 /** Prints the table of the sweep's latest results (refreshing what is still running). */
 export default function statusExecutor(options: RunFlags, context: ExecutorContext) {
@@ -11,8 +11,8 @@ export default function statusExecutor(options: RunFlags, context: ExecutorConte
     context,
     readSweepRecord,
     async (sweep, session) => {
-      const [results] = await currentResults([sweep], session, print);
-      print(statusReport(sweep, results, context.projectName!));
+      const [status] = await sweepStatuses([sweep], session, print);
+      statusLines(sweep, status, context.projectName!).forEach(print);
       return true;
     },
     { allIndices: true },
