@@ -129,7 +129,7 @@ describe('round trips to the cluster, counted on the wire', () => {
     expect((await counted('run', 'exp2:slurm-submit')).run.code).toBe(0);
     expect((await counted('run', 'exp:slurm-submit', '--force')).run.code).toBe(0);
 
-    const statuses = await counted('run-many', '-t', 'slurm-status', '-p', 'exp', 'exp2');
+    const statuses = await counted('run-many', '-t', 'slurm-status', '-p', 'exp', 'exp2', '--output-style=static');
 
     expect(statuses.run.code).toBe(0);
     expect(statuses.text).toMatch(new RegExp(`${jobName}: \\d+/4 done`));
