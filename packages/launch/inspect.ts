@@ -1,6 +1,6 @@
 import { isFinal } from '../slurm';
 import { jobsOf, withStatus, type Ledger, type LedgerEntry } from './ledger';
-import type { RecordedIndex, SweepRecord } from './prepare';
+import { replicateKey, type RecordedIndex, type SweepRecord } from './prepare';
 import { resultOf } from './launch';
 import type { IndexResult } from './report';
 import { recoverIfEmpty } from './recover';
@@ -12,7 +12,6 @@ import type { Session } from './session';
  * find it after an edit.
  */
 function latestEntries(items: readonly RecordedIndex[], ledger: Ledger): Map<number, LedgerEntry> {
-  const replicateKey = (argv: readonly string[], occurrence = 0) => JSON.stringify([argv, occurrence]);
   const newestByArgs = new Map<string, LedgerEntry>();
   for (const entry of Object.values(ledger.entries)) {
     const key = replicateKey(entry.argv, entry.occurrence);

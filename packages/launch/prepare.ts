@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { BundleCache, bundleProject, type Bundle } from '../bundle';
 import { WORKSPACE_STATE_DIR, type ResolvedCluster } from '../config';
-import { timeLimitSeconds } from '../slurm';
+import { isSuccess, timeLimitSeconds } from '../slurm';
 import { fingerprint, type ResolvedLibrary, type ResolvedSweep } from '../sweep';
 import { LedgerFile, type Ledger } from './ledger';
 import { planLaunch, type LaunchPlan, type SweepIndex } from './plan';
@@ -46,9 +46,10 @@ export interface PreparedSweep extends SweepRecord {
 
 export interface PrepareOptions {
   /**
-   * Opens the session, called without waiting when code that changed must be packed: a launch
-   * follows, so the handshake runs while the code is packed. A failure to connect is the
-   * launch's to report, when it awaits the same session.
+   * Opens the session, called without waiting as soon as a launch is sure to need the cluster
+   * (forced, an index that never completed, code that changed), so the handshake runs while
+   * the code is hashed. A failure to connect is the launch's to report, when it awaits the
+   * same session.
    */
   openSession?: () => Promise<unknown>;
 }
@@ -86,6 +87,7 @@ export async function prepareSweep(request: SweepRequest, options: PrepareOption
   const record = await readSweepRecord(request);
   const cache = new BundleCache(join(request.workspaceRoot, WORKSPACE_STATE_DIR, 'bundles'));
   const onChange = () => void options.openSession?.().catch(() => undefined);
+  if (request.force || someNeverCompleted(record)) onChange();
   const [project, libraries] = await Promise.all([
     bundleProject({
       root: join(request.workspaceRoot, request.projectRoot),
@@ -126,6 +128,24 @@ export async function prepareSweep(request: SweepRequest, options: PrepareOption
     items,
     plan,
   };
+}
+
+/**
+ * Whether some requested index has never completed with its arguments, whatever the code: it
+ * runs (or is attached to) whatever the bundles hash to.
+ */
+function someNeverCompleted({ items, ledger }: SweepRecord): boolean {
+  const completed = new Set(
+    Object.values(ledger.entries)
+      .filter((entry) => isSuccess(entry.state))
+      .map((entry) => replicateKey(entry.argv, entry.occurrence)),
+  );
+  return items.some((item) => !completed.has(replicateKey(item.argv, item.occurrence)));
+}
+
+/** Arguments and occurrence: what tells an index's entries apart across code versions. */
+export function replicateKey(argv: readonly string[], occurrence = 0): string {
+  return JSON.stringify([argv, occurrence]);
 }
 
 /** For each vector, how many identical vectors come before it. */

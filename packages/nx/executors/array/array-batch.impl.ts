@@ -47,7 +47,9 @@ export function planRuns(
   for (const id of taskIds) {
     const { project, target } = taskGraph.tasks[id].target;
     const sweep = `${project}:${typeof inputs[id].command === 'string' ? target : 'slurm.json'}`;
-    bySweep.set(sweep, [...(bySweep.get(sweep) ?? []), id]);
+    const ids = bySweep.get(sweep);
+    if (ids) ids.push(id);
+    else bySweep.set(sweep, [id]);
   }
   const runs: SweepRun[] = [];
   const invalid = { tasks: [] as string[], messages: new Map<string, string>() };
