@@ -26,12 +26,14 @@ jest.setTimeout(180_000);
 const LAUNCH_ROUND_TRIPS = 3;
 const STATUS_ROUND_TRIPS = 2;
 /**
- * Turns of the traffic nobody waits for: sshd's own notices racing the client's first channel
- * (its host keys, right after authentication) and the stdin end sent while a command runs. An
- * extra command costs at least 2 more, so the budgets still catch one.
+ * Turns of the traffic nobody waits for, which timing decides: sshd's host-keys notice, sent
+ * right after authentication, may arrive after the client's first channel request; the end of
+ * an empty stdin may go out before a command answers; an upload past half of sshd's 2 MB
+ * channel window makes sshd grant more window midway. An extra command costs at least 2 more,
+ * so the budgets still catch one.
  */
-const UNAWAITED = 1;
-/** An upload past half of sshd's 2 MB channel window makes sshd grant more window midway. */
+const HOST_KEYS_NOTICE = 1;
+const STDIN_END = 1;
 const WINDOW_GRANT = 1;
 
 describe('round trips to the cluster, counted on the wire', () => {
@@ -59,7 +61,7 @@ describe('round trips to the cluster, counted on the wire', () => {
       labKeys.replaceAll(`[${env.NX_SLURM_LAB_HOST}]:${env.NX_SLURM_LAB_PORT}`, `[127.0.0.1]:${proxy.port}`),
     );
 
-    // the fewest of two bare connections: the handshake without the races UNAWAITED allows for
+    // the fewest of two bare connections: the handshake without the host-keys notice's race
     const handshakes: number[] = [];
     for (const _ of [1, 2]) {
       proxy.resetCounters();
@@ -92,7 +94,7 @@ describe('round trips to the cluster, counted on the wire', () => {
     expect(submittedJobs(launch.text)).toHaveLength(1);
     expect(launch.connections).toBe(1);
     expect(launch.bytesUp).toBeGreaterThan(800_000);
-    expect(launch.roundTrips - handshake).toBeLessThanOrEqual(LAUNCH_ROUND_TRIPS + UNAWAITED + WINDOW_GRANT);
+    expect(launch.roundTrips - handshake).toBeLessThanOrEqual(LAUNCH_ROUND_TRIPS + HOST_KEYS_NOTICE + WINDOW_GRANT);
     process.stdout.write(
       `[figures] first launch: ${JSON.stringify({ ...launch, run: undefined, text: undefined, handshake })}\n`,
     );
@@ -106,7 +108,7 @@ describe('round trips to the cluster, counted on the wire', () => {
     expect(relaunch.text).toMatch(/code unchanged on far: no bundle uploaded/);
     expect(relaunch.connections).toBe(1);
     expect(relaunch.bytesUp).toBeLessThan(50_000);
-    expect(relaunch.roundTrips - handshake).toBeLessThanOrEqual(LAUNCH_ROUND_TRIPS + UNAWAITED);
+    expect(relaunch.roundTrips - handshake).toBeLessThanOrEqual(LAUNCH_ROUND_TRIPS + HOST_KEYS_NOTICE);
     process.stdout.write(`[figures] relaunch: ${JSON.stringify({ ...relaunch, run: undefined, text: undefined })}\n`);
   });
 
@@ -116,7 +118,7 @@ describe('round trips to the cluster, counted on the wire', () => {
     expect(status.run.code).toBe(0);
     expect(status.text).toMatch(new RegExp(`${jobName}: \\d+/4 done`));
     expect(status.connections).toBe(1);
-    expect(status.roundTrips - handshake).toBeLessThanOrEqual(STATUS_ROUND_TRIPS + UNAWAITED);
+    expect(status.roundTrips - handshake).toBeLessThanOrEqual(STATUS_ROUND_TRIPS + HOST_KEYS_NOTICE + STDIN_END);
     process.stdout.write(`[figures] status: ${JSON.stringify({ ...status, run: undefined, text: undefined })}\n`);
   });
 
@@ -136,6 +138,6 @@ describe('round trips to the cluster, counted on the wire', () => {
     expect(statuses.text).toMatch(new RegExp(`${jobName}-2: \\d+/1 done`));
     expect(statuses.connections).toBe(1);
     // both sweeps' unfinished indices in one poll
-    expect(statuses.roundTrips - handshake).toBeLessThanOrEqual(STATUS_ROUND_TRIPS + UNAWAITED);
+    expect(statuses.roundTrips - handshake).toBeLessThanOrEqual(STATUS_ROUND_TRIPS + HOST_KEYS_NOTICE + STDIN_END);
   });
 });
