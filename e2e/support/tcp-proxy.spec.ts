@@ -107,4 +107,18 @@ describe('TcpProxy', () => {
     proxy.setSilent(false);
     expect(await echoed).toBe('held');
   });
+
+  it('comes back on the port of a closed proxy, refusing connections in between', async () => {
+    const first = await TcpProxy.start(target());
+    const port = first.port;
+    await first.close();
+    await expect(open(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    proxy = await TcpProxy.start(target(), {}, port);
+    expect(proxy.port).toBe(port);
+    const socket = await open(port);
+    sockets.push(socket);
+    const echoed = receive(socket, 4);
+    socket.write('back');
+    expect(await echoed).toBe('back');
+  });
 });

@@ -47,14 +47,17 @@ export class TcpProxy {
     private readonly shape: LinkShape,
   ) {}
 
-  /** Listens on 127.0.0.1 (a free port) and forwards every connection to `target`. */
-  static async start(target: { host: string; port: number }, shape: LinkShape = {}): Promise<TcpProxy> {
+  /**
+   * Listens on 127.0.0.1 and forwards every connection to `target`. `listenPort` (default: a free
+   * one) lets a test bring a link back on the port a closed proxy had, as a restarted service does.
+   */
+  static async start(target: { host: string; port: number }, shape: LinkShape = {}, listenPort = 0): Promise<TcpProxy> {
     const server = createServer();
     const proxy = new TcpProxy(server, shape);
     server.on('connection', (client) => proxy.accept(client, target));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+      server.listen(listenPort, '127.0.0.1', () => resolve());
     });
     return proxy;
   }

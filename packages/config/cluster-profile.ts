@@ -6,6 +6,11 @@ export const LOCAL_CLUSTER = 'local';
 export const DEFAULT_REMOTE_ROOT = '~/nx-slurm';
 /** Relative to the workspace root, where the `local` transport starts. */
 export const LOCAL_REMOTE_ROOT = '.nx-slurm/local';
+/** Long enough for a controller restart or a Wi-Fi change, short enough that a lost cluster is said soon. */
+export const DEFAULT_PATIENCE_SECONDS = 300;
+export const DEFAULT_SERVER_ALIVE_SECONDS = 15;
+/** OpenSSH's ServerAliveCountMax default. */
+export const SERVER_ALIVE_COUNT_MAX = 3;
 
 const CLUSTER_NAME = /^[A-Za-z0-9._-]+$/;
 
@@ -73,6 +78,26 @@ export const clusterProfileSchema = z
       .optional()
       .describe(
         '"slurm" (default) submits job arrays; "local" runs the indices as child processes on the target machine.',
+      ),
+    patience: z
+      .int()
+      .min(1)
+      .optional()
+      .describe(
+        `Seconds nx-slurm keeps retrying, with back-off, while the login node or Slurm's controller cannot be reached (a dropped connection, a controller restart) before it gives up; the jobs keep running and a rerun attaches. Default ${DEFAULT_PATIENCE_SECONDS}.`,
+      ),
+    serverAliveInterval: z
+      .int()
+      .min(1)
+      .optional()
+      .describe(
+        `Seconds between SSH keep-alives, as OpenSSH's ServerAliveInterval: ${SERVER_ALIVE_COUNT_MAX} unanswered ones end a connection that died silently, so it is reopened. Default: ServerAliveInterval from ~/.ssh/config, else ${DEFAULT_SERVER_ALIVE_SECONDS}.`,
+      ),
+    slurmEnv: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a variable name of letters, digits and _'), z.string())
+      .optional()
+      .describe(
+        'Environment of the Slurm commands nx-slurm runs on this cluster (sbatch, squeue, sacct, scancel, scontrol), e.g. {"SLURM_CONF": "/etc/slurm/other-cluster.conf"}; jobs inherit it, as sbatch exports its environment.',
       ),
   })
   .superRefine((profile, context) => {

@@ -11,6 +11,9 @@ export {
   clusterProfileSchema,
   pluginOptionsSchema,
   LOCAL_CLUSTER,
+  DEFAULT_PATIENCE_SECONDS,
+  DEFAULT_SERVER_ALIVE_SECONDS,
+  SERVER_ALIVE_COUNT_MAX,
   type ClusterProfile,
   type PluginOptions,
 } from './cluster-profile';

@@ -35,7 +35,7 @@ async function openSession(
     const scheduler =
       cluster.scheduler === 'local'
         ? new LocalScheduler(root)
-        : new SlurmScheduler(transport, cluster.profile.maxArraySize);
+        : new SlurmScheduler(transport, cluster.profile.maxArraySize, cluster.profile.slurmEnv);
     return { cluster, transport, scheduler, layout: new RemoteLayout(root), installedBundles: new Map() };
   } catch (error) {
     await transport.close();

@@ -12,12 +12,19 @@ export class SlurmScheduler implements Scheduler {
   private readonly client: SlurmClient;
   private cachedLimits?: SchedulerLimits;
 
-  /** `maxArraySize` from the cluster profile overrides what scontrol reports. */
+  /**
+   * `maxArraySize` from the cluster profile overrides what scontrol reports; `slurmEnv` is set
+   * for every Slurm command (through `env`, so no value meets a shell).
+   */
   constructor(
     transport: Transport,
     private readonly maxArraySizeOverride?: number,
+    slurmEnv: Record<string, string> = {},
   ) {
-    this.client = new SlurmClient((argv) => transport.exec(argv));
+    const assignments = Object.entries(slurmEnv).map(([name, value]) => `${name}=${value}`);
+    this.client = new SlurmClient((argv) =>
+      transport.exec(assignments.length > 0 ? ['env', ...assignments, ...argv] : argv),
+    );
   }
 
   async limits(): Promise<SchedulerLimits> {
