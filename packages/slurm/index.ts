@@ -14,5 +14,6 @@ export {
   type SlurmConfig,
 } from './commands';
 export { SlurmError } from './slurm-error';
+export { slurmTransience, type SlurmTransience } from './transient';
 export { SlurmClient, type SlurmExec, type SubmitArgs } from './slurm-client';
 export { timeLimitSeconds } from './time-limit';

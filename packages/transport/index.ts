@@ -7,6 +7,7 @@ export {
   type SshConnection,
 } from './ssh';
 export { LocalTransport } from './local';
+export { ReconnectingTransport, isConnectionFault } from './reconnecting';
 export { AuthenticationError, ConnectionError, FileError, HostKeyError, TransportError } from './errors';
 export {
   fingerprintSha256,
