@@ -30,19 +30,27 @@ export interface RetryScope {
   jobName: string;
   /** Job ids already submitted: they keep running whatever happens here. */
   jobs: () => string[];
+  /** The comment (token) of a submission whose reply is missing: it may have been accepted. */
+  submission?: string;
+}
+
+function meanwhile(scope: RetryScope): string {
+  if (scope.submission)
+    return 'the array may have been accepted: it is looked up by its token before anything is submitted again';
+  return scope.jobs().length > 0 ? 'the jobs keep running' : 'nothing was submitted yet';
 }
 
 /** `lost the connection to lab; the jobs keep running. Reconnecting (attempt 3, next in 8 s)` */
 export function retryNotice(fault: Fault, scope: RetryScope, next: { attempt: number; delayMs: number }): string {
-  const meanwhile = scope.jobs().length > 0 ? 'the jobs keep running' : 'nothing was submitted yet';
+  const then = meanwhile(scope);
   const when = `(attempt ${next.attempt}, next in ${Math.max(1, Math.round(next.delayMs / 1000))} s)`;
   switch (fault.kind) {
     case 'connection':
-      return `${scope.jobName}: lost the connection to ${scope.cluster}; ${meanwhile}. Reconnecting ${when}: ${fault.detail}`;
+      return `${scope.jobName}: lost the connection to ${scope.cluster}; ${then}. Reconnecting ${when}: ${fault.detail}`;
     case 'unreachable':
-      return `${scope.jobName}: Slurm's controller on ${scope.cluster} does not answer (${fault.detail}); ${meanwhile}. Retrying ${when}`;
+      return `${scope.jobName}: Slurm's controller on ${scope.cluster} does not answer (${fault.detail}); ${then}. Retrying ${when}`;
     case 'busy':
-      return `${scope.jobName}: Slurm on ${scope.cluster} asks to try later (${fault.detail}); ${meanwhile}. Retrying ${when}`;
+      return `${scope.jobName}: Slurm on ${scope.cluster} asks to try later (${fault.detail}); ${then}. Retrying ${when}`;
   }
 }
 
@@ -58,8 +66,9 @@ export class GaveUpError extends Error {
     const jobs = scope.jobs();
     const without =
       fault.kind === 'connection' ? `a connection to ${scope.cluster}` : `an answer from Slurm on ${scope.cluster}`;
-    const next =
-      jobs.length > 0
+    const next = scope.submission
+      ? `Whether Slurm accepted the last array is not known: \`squeue --name ${scope.jobName} -o '%i %k'\` on ${scope.cluster} lists it with the comment ${scope.submission}.`
+      : jobs.length > 0
         ? `The jobs keep running on ${scope.cluster}: job ${jobs.join(', ')}; rerun the same command to attach to them (or cancel them with slurm-cancel).`
         : `Nothing was submitted: rerun the same command once ${scope.cluster} answers.`;
     super(

@@ -63,6 +63,8 @@ function isRunning(pid: number): boolean {
 const FINAL = ['COMPLETED', 'FAILED', 'TIMEOUT', 'CANCELLED'];
 const allFinal = (elements: ElementStatus[]) => elements.length > 0 && elements.every((e) => FINAL.includes(e.state));
 const byTask = (elements: ElementStatus[]) => Object.fromEntries(elements.map((e) => [e.taskId, e]));
+/** The name and token a submission carries (the local scheduler has no use for them). */
+const named = { jobName: 'exp', token: 't0' };
 
 describe('LocalScheduler (real processes)', () => {
   let buildDir: string;
@@ -114,7 +116,7 @@ describe('LocalScheduler (real processes)', () => {
       'printf "%s|%s|%s|%s|%s" "$1" "$SLURM_ARRAY_JOB_ID" "$SLURM_ARRAY_TASK_ID" "$SLURM_JOB_ID" "$PWD" > "env.$SLURM_ARRAY_TASK_ID"',
     );
 
-    const job = await scheduler.submit({ runDir, taskIds: [0, 2], offset: 10, maxConcurrent: 2 });
+    const job = await scheduler.submit({ ...named, runDir, taskIds: [0, 2], offset: 10, maxConcurrent: 2 });
     await untilFinal([job]);
 
     expect(job).toEqual({ jobId: expect.stringMatching(/^\d+$/), offset: 10, taskIds: [0, 2] });
@@ -126,7 +128,7 @@ describe('LocalScheduler (real processes)', () => {
   it('maps exit codes: 0 is COMPLETED, anything else FAILED with its exit code, node and times set', async () => {
     const runDir = runDirWith('exit $(( SLURM_ARRAY_TASK_ID * 3 ))');
 
-    const job = await scheduler.submit({ runDir, taskIds: [0, 1, 2], offset: 0, maxConcurrent: 3 });
+    const job = await scheduler.submit({ ...named, runDir, taskIds: [0, 1, 2], offset: 0, maxConcurrent: 3 });
     const elements = byTask(await untilFinal([job]));
 
     expect(elements[0]).toMatchObject({ jobId: job.jobId, state: 'COMPLETED', exitCode: 0, node: hostname() });
@@ -143,7 +145,7 @@ describe('LocalScheduler (real processes)', () => {
     );
     const taskIds = [0, 1, 2, 3, 4];
 
-    const job = await scheduler.submit({ runDir, taskIds, offset: 0, maxConcurrent: 2 });
+    const job = await scheduler.submit({ ...named, runDir, taskIds, offset: 0, maxConcurrent: 2 });
     const elements = await untilFinal([job], 20_000);
 
     expect(elements.every((e) => e.state === 'COMPLETED')).toBe(true);
@@ -159,7 +161,14 @@ describe('LocalScheduler (real processes)', () => {
   it('enforces the time limit: TIMEOUT, and the element’s child processes are killed too', async () => {
     const runDir = runDirWith('sleep 300 &\necho $! > child.pid\nwait');
 
-    const job = await scheduler.submit({ runDir, taskIds: [0], offset: 0, maxConcurrent: 1, timeLimitSeconds: 1 });
+    const job = await scheduler.submit({
+      ...named,
+      runDir,
+      taskIds: [0],
+      offset: 0,
+      maxConcurrent: 1,
+      timeLimitSeconds: 1,
+    });
     const [element] = await untilFinal([job]);
 
     expect(element.state).toBe('TIMEOUT');
@@ -177,7 +186,14 @@ describe('LocalScheduler (real processes)', () => {
   it('kills a child that ignores SIGTERM after the kill wait, even when bash itself exited on SIGTERM', async () => {
     const runDir = runDirWith(`( trap '' TERM; exec sleep 300 ) &\necho $! > child.pid\nwait`);
 
-    const job = await scheduler.submit({ runDir, taskIds: [0], offset: 0, maxConcurrent: 1, timeLimitSeconds: 1 });
+    const job = await scheduler.submit({
+      ...named,
+      runDir,
+      taskIds: [0],
+      offset: 0,
+      maxConcurrent: 1,
+      timeLimitSeconds: 1,
+    });
     const [element] = await untilFinal([job]);
 
     expect(element.state).toBe('TIMEOUT');
@@ -194,7 +210,7 @@ describe('LocalScheduler (real processes)', () => {
 
   it('cancels one running element, leaving the others running, then the whole job', async () => {
     const runDir = runDirWith('sleep 300');
-    const job = await scheduler.submit({ runDir, taskIds: [0, 1, 2], offset: 0, maxConcurrent: 3 });
+    const job = await scheduler.submit({ ...named, runDir, taskIds: [0, 1, 2], offset: 0, maxConcurrent: 3 });
     await waitFor(
       () => scheduler.poll([job]),
       (elements) => elements.every((e) => e.state === 'RUNNING'),
@@ -220,7 +236,7 @@ describe('LocalScheduler (real processes)', () => {
 
   it('cancels pending elements without ever starting them', async () => {
     const runDir = runDirWith('touch "started.$SLURM_ARRAY_TASK_ID"\nsleep 300');
-    const job = await scheduler.submit({ runDir, taskIds: [0, 1, 2], offset: 0, maxConcurrent: 1 });
+    const job = await scheduler.submit({ ...named, runDir, taskIds: [0, 1, 2], offset: 0, maxConcurrent: 1 });
     const before = byTask(
       await waitFor(
         () => scheduler.poll([job]),
@@ -240,8 +256,8 @@ describe('LocalScheduler (real processes)', () => {
 
   it('only cancels elements of the job they belong to', async () => {
     const runDir = runDirWith('sleep 300');
-    const a = await scheduler.submit({ runDir, taskIds: [0], offset: 0, maxConcurrent: 1 });
-    const b = await scheduler.submit({ runDir, taskIds: [0], offset: 0, maxConcurrent: 1 });
+    const a = await scheduler.submit({ ...named, runDir, taskIds: [0], offset: 0, maxConcurrent: 1 });
+    const b = await scheduler.submit({ ...named, runDir, taskIds: [0], offset: 0, maxConcurrent: 1 });
     await waitFor(
       () => scheduler.poll([a, b]),
       (elements) => elements.every((e) => e.state === 'RUNNING'),
@@ -265,8 +281,8 @@ describe('LocalScheduler (real processes)', () => {
 
     const jobs = await Promise.all(
       schedulers.flatMap((s) => [
-        s.submit({ runDir, taskIds: [0], offset: 0 }),
-        s.submit({ runDir, taskIds: [0], offset: 0 }),
+        s.submit({ ...named, runDir, taskIds: [0], offset: 0 }),
+        s.submit({ ...named, runDir, taskIds: [0], offset: 0 }),
       ]),
     );
     await untilFinal(jobs);

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { isFinal, type ElementStatus } from '../slurm';
+import { isFinal, type ElementStatus, type SubmissionOutcome } from '../slurm';
 import { localJobFiles, type LocalJobSpec, type LocalJobState } from './local-job';
 import type { ArrayJob, Scheduler, SchedulerLimits, SubmitRequest } from './scheduler';
 
@@ -38,6 +38,11 @@ export class LocalScheduler implements Scheduler {
     });
     runner.unref();
     return { jobId, offset: request.offset, taskIds: request.taskIds };
+  }
+
+  /** A submission here either returned or failed before starting its runner: no reply gets lost. */
+  async findSubmission(): Promise<SubmissionOutcome> {
+    return { state: 'not-accepted' };
   }
 
   async poll(jobs: ArrayJob[]): Promise<ElementStatus[]> {

@@ -19,6 +19,17 @@ describe('sbatchArgv', () => {
     ]);
   });
 
+  it('carries the submission token as a comment', () => {
+    expect(sbatchArgv({ scriptPath: '/r/job.sbatch', arraySpec: '0-3', offset: 0, comment: 'nx-slurm:ab12' })).toEqual([
+      'sbatch',
+      '--parsable',
+      '--array=0-3',
+      '--comment=nx-slurm:ab12',
+      '/r/job.sbatch',
+      '0',
+    ]);
+  });
+
   it('leaves the throttle out when there is none', () => {
     expect(sbatchArgv({ scriptPath: '/r/job.sbatch', arraySpec: '0-999', offset: 1001 })).toEqual([
       'sbatch',

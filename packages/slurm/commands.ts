@@ -11,9 +11,11 @@ export interface SbatchArgs {
   maxConcurrent?: number;
   /** Added to each task id to give the sweep index (the script's first argument). */
   offset: number;
+  /** `--comment`: the submission's token (submission.ts), to find the array again after a lost reply. */
+  comment?: string;
 }
 
-export function sbatchArgv({ scriptPath, arraySpec, maxConcurrent, offset }: SbatchArgs): string[] {
+export function sbatchArgv({ scriptPath, arraySpec, maxConcurrent, offset, comment }: SbatchArgs): string[] {
   if (!/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(arraySpec)) {
     throw new Error(`Invalid array spec ${JSON.stringify(arraySpec)}: expected task ids like "0-3,7".`);
   }
@@ -22,7 +24,14 @@ export function sbatchArgv({ scriptPath, arraySpec, maxConcurrent, offset }: Sba
   }
   if (!Number.isInteger(offset) || offset < 0) throw new Error(`offset must be a non-negative integer, got ${offset}.`);
   const throttle = maxConcurrent === undefined ? '' : `%${maxConcurrent}`;
-  return ['sbatch', '--parsable', `--array=${arraySpec}${throttle}`, scriptPath, String(offset)];
+  return [
+    'sbatch',
+    '--parsable',
+    `--array=${arraySpec}${throttle}`,
+    ...(comment === undefined ? [] : [`--comment=${comment}`]),
+    scriptPath,
+    String(offset),
+  ];
 }
 
 /** `--parsable` prints `jobid` or `jobid;cluster`. */

@@ -15,5 +15,13 @@ export {
 } from './commands';
 export { SlurmError } from './slurm-error';
 export { slurmTransience, type SlurmTransience } from './transient';
-export { SlurmClient, type SlurmExec, type SubmitArgs } from './slurm-client';
+export {
+  readSubmissionLookup,
+  RECORDED_SUBMIT,
+  squeueByNameArgv,
+  submissionComment,
+  SUBMISSION_LOOKUP,
+  type SubmissionOutcome,
+} from './submission';
+export { SlurmClient, type SlurmExec } from './slurm-client';
 export { timeLimitSeconds } from './time-limit';

@@ -24,62 +24,6 @@ const SACCT = `15_0|16|COMPLETED|0:0|2026-11-27T21:04:43|2026-11-27T21:04:46|nod
 15_[1-2]|15|PENDING|0:0|Unknown|Unknown|None assigned
 `;
 
-describe('SlurmClient.submit', () => {
-  it('submits the compressed task ids with throttle and offset, and returns the job id', async () => {
-    const { exec, calls } = fakeExec({ sbatch: { stdout: '1234;lab\n' } });
-    const jobId = await new SlurmClient(exec).submit({
-      scriptPath: '/r/job.sbatch',
-      taskIds: [7, 2, 5, 3, 4],
-      maxConcurrent: 3,
-      offset: 0,
-    });
-    expect(jobId).toBe('1234');
-    expect(calls).toEqual([['sbatch', '--parsable', '--array=2-5,7%3', '/r/job.sbatch', '0']]);
-  });
-
-  it('throws a retryable SlurmError for a busy controller, with its stderr', async () => {
-    const stderr = 'sbatch: error: Batch job submission failed: Socket timed out on send/recv operation\n';
-    const { exec } = fakeExec({ sbatch: { stderr, code: 1 } });
-    const error = await new SlurmClient(exec)
-      .submit({ scriptPath: '/s', taskIds: [0], offset: 0 })
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SlurmError);
-    expect(error).toMatchObject({ command: 'sbatch', stderr, code: 1, retryable: true });
-    expect((error as SlurmError).message).toContain('Socket timed out on send/recv operation');
-  });
-
-  it.each([
-    'sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)',
-    'sbatch: error: Slurm temporarily unable to accept job, sleeping and retrying',
-    "sbatch: error: QOSMaxSubmitJobPerUserLimit\nsbatch: error: Batch job submission failed: Job violates accounting/QOS policy (job submit limit, user's size and/or time limits)",
-    'sbatch: error: AssocMaxSubmitJobLimit',
-  ])('marks %j retryable', async (stderr) => {
-    const { exec } = fakeExec({ sbatch: { stderr, code: 1 } });
-    await expect(new SlurmClient(exec).submit({ scriptPath: '/s', taskIds: [0], offset: 0 })).rejects.toMatchObject({
-      retryable: true,
-    });
-  });
-
-  it.each([
-    // Both seen on the lab cluster (22.05).
-    'sbatch: error: invalid partition specified: nope\nsbatch: error: Batch job submission failed: Invalid partition name specified',
-    'sbatch: error: Batch job submission failed: Invalid job array specification',
-  ])('marks %j final', async (stderr) => {
-    const { exec } = fakeExec({ sbatch: { stderr, code: 1 } });
-    await expect(new SlurmClient(exec).submit({ scriptPath: '/s', taskIds: [0], offset: 0 })).rejects.toMatchObject({
-      retryable: false,
-    });
-  });
-
-  it('refuses an empty array before running anything', async () => {
-    const { exec, calls } = fakeExec({});
-    await expect(new SlurmClient(exec).submit({ scriptPath: '/s', taskIds: [], offset: 0 })).rejects.toThrow(
-      'no task ids',
-    );
-    expect(calls).toEqual([]);
-  });
-});
-
 describe('SlurmClient.poll', () => {
   it('runs exactly one squeue and one sacct for all jobs and merges them', async () => {
     const { exec, calls } = fakeExec({ squeue: { stdout: SQUEUE }, sacct: { stdout: SACCT } });

@@ -1,32 +1,15 @@
-import { compressIndices } from '../sweep';
-import {
-  parseSbatchOutput,
-  parseSlurmConfig,
-  sacctArgv,
-  sbatchArgv,
-  scancelArgv,
-  scontrolConfigArgv,
-  squeueArgv,
-  type SlurmConfig,
-} from './commands';
+import { parseSlurmConfig, sacctArgv, scancelArgv, scontrolConfigArgv, squeueArgv, type SlurmConfig } from './commands';
 import { mergeStatuses, parseSacct, parseSqueue, type ElementStatus } from './element-status';
 import { SlurmError } from './slurm-error';
 
 /** Runs argv[0] with the rest as arguments, nothing evaluated by a shell (a Transport's exec). */
 export type SlurmExec = (argv: string[]) => Promise<{ stdout: string; stderr: string; code: number | null }>;
 
-export interface SubmitArgs {
-  scriptPath: string;
-  taskIds: number[];
-  maxConcurrent?: number;
-  offset: number;
-}
-
 /** squeue with only job ids slurmctld has forgotten (older than MinJobAge): nothing to list. */
 const FORGOTTEN_JOBS = /invalid job id specified/i;
 const ACCOUNTING_DISABLED = /accounting storage is disabled/i;
 
-/** Typed calls to sbatch, squeue, sacct, scancel and scontrol over an injected exec. */
+/** Typed calls to squeue, sacct, scancel and scontrol over an injected exec (sbatch: scheduler/slurm.ts, under its recording wrapper). */
 export class SlurmClient {
   private accountingDisabled = false;
 
@@ -39,13 +22,6 @@ export class SlurmClient {
 
   async config(): Promise<SlurmConfig> {
     return parseSlurmConfig(await this.run(scontrolConfigArgv()));
-  }
-
-  /** Submits one array and returns its job id. */
-  async submit({ scriptPath, taskIds, maxConcurrent, offset }: SubmitArgs): Promise<string> {
-    if (taskIds.length === 0) throw new Error('Nothing to submit: the array has no task ids.');
-    const argv = sbatchArgv({ scriptPath, arraySpec: compressIndices(taskIds), maxConcurrent, offset });
-    return parseSbatchOutput(await this.run(argv));
   }
 
   /**
