@@ -1,0 +1,188 @@
+import { randomBytes } from 'node:crypto';
+import { hostname, userInfo } from 'node:os';
+import { patiently, type Patience, type RetryScope } from './faults';
+import type { Session } from './session';
+
+/**
+ * One launch at a time per sweep, across processes and machines: a lock folder in the sweep's
+ * run folder on the cluster (`runs/<jobName>/.launch.lock`), taken with `mkdir` (atomic there)
+ * around "read the run folders, decide, submit, record", so a second launch reads what the first
+ * submitted and attaches to it. The owner file says who holds it and until when (the cluster's
+ * clock): a holder that died is taken over once its lease ends, or at once when it was a process
+ * of this machine that no longer exists.
+ *
+ * Arguments: lock folder, token, lease seconds, holder text, token of a dead holder to take over
+ * ('' for none), then a command to run once the lock is held (its output follows the verdict).
+ * The first line is `ACQUIRED`, `TOOK_OVER <owner>` or `HELD <seconds left> <owner>`, where an
+ * owner is `<token> <expires> <holder>`.
+ */
+export const TAKE_LOCK = `set -u
+lock=$1; token=$2; lease=$3; holder=$4; steal=$5; shift 5
+mkdir -p "\${lock%/*}"
+now=$(date +%s)
+verdict=
+if mkdir "$lock" 2>/dev/null; then
+  verdict=ACQUIRED
+else
+  owner=$(cat "$lock/owner" 2>/dev/null || true)
+  held=\${owner%% *}
+  rest=\${owner#* }
+  expires=\${rest%% *}
+  # no owner yet: its creator is writing it, or died right after mkdir
+  case $expires in ''|*[!0-9]*) expires=$(( $(stat -c %Y "$lock" 2>/dev/null || echo "$now") + 60 ));; esac
+  if [ -n "$held" ] && [ "$held" = "$token" ]; then
+    verdict=ACQUIRED
+  elif [ "$now" -ge "$expires" ] || { [ -n "$steal" ] && [ "$held" = "$steal" ]; }; then
+    if mv "$lock" "$lock.stale.$token" 2>/dev/null && rm -rf "$lock.stale.$token" && mkdir "$lock" 2>/dev/null; then
+      verdict="TOOK_OVER $owner"
+    fi
+  fi
+  if [ -z "$verdict" ]; then printf 'HELD %s %s\\n' "$((expires - now))" "$owner"; exit 0; fi
+fi
+printf '%s %s %s\\n' "$token" "$((now + lease))" "$holder" > "$lock/owner.$token"
+mv -f "$lock/owner.$token" "$lock/owner"
+printf '%s\\n' "$verdict"
+[ $# -eq 0 ] || exec "$@"`;
+
+/** Removes the lock folder if this token still owns it. */
+export const RELEASE_LOCK = `owner=$(cat "$1/owner" 2>/dev/null || true)
+if [ "\${owner%% *}" = "$2" ]; then rm -rf "$1"; fi
+true`;
+
+export interface LockHolder {
+  token: string;
+  /** `host=laptop pid=4242 user=alice since=2026-12-08T03:10:00.000Z`, or what an older launch wrote. */
+  description: string;
+  host?: string;
+  pid?: number;
+}
+
+export type LockVerdict =
+  | { state: 'acquired' }
+  | { state: 'took-over'; from: LockHolder }
+  | { state: 'held'; secondsLeft: number; by: LockHolder };
+
+/** Reads TAKE_LOCK's first line. */
+export function parseLockVerdict(line: string): LockVerdict {
+  if (line === 'ACQUIRED') return { state: 'acquired' };
+  const tookOver = /^TOOK_OVER (.*)$/.exec(line);
+  if (tookOver) return { state: 'took-over', from: parseOwner(tookOver[1]) };
+  const held = /^HELD (-?\d+) ?(.*)$/.exec(line);
+  if (held) return { state: 'held', secondsLeft: Number(held[1]), by: parseOwner(held[2]) };
+  throw new Error(`Unexpected answer from the launch lock: ${JSON.stringify(line)}.`);
+}
+
+function parseOwner(owner: string): LockHolder {
+  const [token = '', , ...words] = owner.split(' ');
+  const description = words.join(' ');
+  const field = (name: string) => new RegExp(`(?:^| )${name}=(\\S+)`).exec(description)?.[1];
+  const pid = Number(field('pid'));
+  return {
+    token,
+    description: description || 'a launch',
+    host: field('host'),
+    pid: Number.isInteger(pid) ? pid : undefined,
+  };
+}
+
+/** Whether a holder is a process of this machine that has ended (its lock can be taken at once). */
+export function isDeadLocalHolder(holder: LockHolder, here: string, isAlive: (pid: number) => boolean): boolean {
+  return holder.host === here && holder.pid !== undefined && holder.pid !== process.pid && !isAlive(holder.pid);
+}
+
+/** Time past its lease a waiting launch still gives a holder before it gives up. */
+const LEASE_MARGIN_S = 60;
+const WAIT_MS = { first: 500, factor: 1.5, max: 5000 };
+
+export interface HeldLock {
+  /** What the command given to take() printed once the lock was held. */
+  output: string;
+  /** Extends the lease; fails when another launch took the lock meanwhile. */
+  renew(): Promise<void>;
+  /** Gives the lock back (if it is still ours): best effort, the lease ends it anyway. */
+  release(): Promise<void>;
+}
+
+export interface LockOptions extends Patience {
+  scope: RetryScope;
+  /** Run on the cluster as soon as the lock is held, in the same command (the run folders to read). */
+  then?: string[];
+}
+
+/**
+ * Takes the sweep's launch lock, waiting while another live launch holds it. Its lease is the
+ * patience and a margin: a holder that lost the cluster gives up within its patience.
+ */
+export async function takeLaunchLock(session: Session, lockDir: string, options: LockOptions): Promise<HeldLock> {
+  const { transport, cluster } = session;
+  const { scope, log } = options;
+  const token = randomBytes(6).toString('hex');
+  const leaseS = Math.ceil(options.patienceMs / 1000) + LEASE_MARGIN_S;
+  const holder = `host=${hostname()} pid=${process.pid} user=${userInfo().username} since=${new Date().toISOString()}`;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const now = options.now ?? Date.now;
+  const take = async (steal: string, then: string[]) => {
+    const result = await patiently(
+      () =>
+        transport.exec(['bash', '-c', TAKE_LOCK, 'nx-slurm', lockDir, token, String(leaseS), holder, steal, ...then]),
+      scope,
+      options,
+    );
+    if (result.code !== 0)
+      throw new Error(`Could not take the launch lock ${lockDir} on ${transport.target}: ${result.stderr.trim()}`);
+    const newline = result.stdout.indexOf('\n');
+    return { verdict: parseLockVerdict(result.stdout.slice(0, newline)), output: result.stdout.slice(newline + 1) };
+  };
+
+  const startedAt = now();
+  let steal = '';
+  let pause = WAIT_MS.first;
+  let told = false;
+  for (;;) {
+    const { verdict, output } = await take(steal, options.then ?? []);
+    if (verdict.state !== 'held') {
+      if (verdict.state === 'took-over')
+        log(
+          `${scope.jobName}: took over the launch lock on ${cluster.name} from ${verdict.from.description}, which is gone`,
+        );
+      return {
+        output,
+        renew: async () => {
+          const renewed = await take('', []);
+          if (renewed.verdict.state === 'held')
+            throw new Error(
+              `${scope.jobName}: another launch (${renewed.verdict.by.description}) took the launch lock on ${cluster.name} while this one could not reach it; rerun the same command to attach to what it submits.`,
+            );
+        },
+        release: async () => {
+          await transport.exec(['bash', '-c', RELEASE_LOCK, 'nx-slurm', lockDir, token]).catch(() => undefined);
+        },
+      };
+    }
+    if (isDeadLocalHolder(verdict.by, hostname(), isAlive)) {
+      steal = verdict.by.token;
+      continue;
+    }
+    if (!told) {
+      log(
+        `${scope.jobName}: another launch of this sweep (${verdict.by.description}) is submitting on ${cluster.name}; waiting for it, then attaching to what it submitted`,
+      );
+      told = true;
+    }
+    if (now() - startedAt > options.patienceMs + LEASE_MARGIN_S * 1000 && verdict.secondsLeft > 0)
+      throw new Error(
+        `${scope.jobName}: another launch (${verdict.by.description}) still holds the launch lock on ${cluster.name}, for ${verdict.secondsLeft} s more. If no such launch runs any more, remove ${lockDir} on ${cluster.name}, or rerun once the lock has expired.`,
+      );
+    await sleep(pause);
+    pause = Math.min(WAIT_MS.max, pause * WAIT_MS.factor);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
