@@ -72,3 +72,6 @@ for run in "$runs"/*/; do
   if [ -f "$run/jobs" ]; then printf 'J\\0'; cat "$run/jobs"; printf '\\0'; fi
 done
 true`;
+
+/** Prints, NUL-separated, those of the given folders that do not exist. */
+export const MISSING_FOLDERS = `for d in "$@"; do [ -d "$d" ] || printf '%s\\0' "$d"; done`;

@@ -1,0 +1,72 @@
+import { isFinal } from '../slurm';
+import { patiently, type Patience, type RetryScope } from './faults';
+import { applyStatus, jobsOf, type LedgerEntry } from './ledger';
+import { runFiles } from './remote-layout';
+import { MISSING_FOLDERS, parseTails, TAILS } from './remote-scripts';
+import type { Session } from './session';
+
+/** An exit marker holds a number and a newline. */
+const MARKER_BYTES = 32;
+
+/**
+ * The ledger is a cache of what the cluster knows: before anything is planned from it, what it
+ * says is queued or running is asked again, in one poll. An element that no source lists any
+ * more ended long ago or was cancelled while pending: the exit marker its job writes says how
+ * it ended, and without one it counts as CANCELLED. Returns the entries that changed.
+ */
+export async function refreshUnfinished(
+  session: Session,
+  entries: LedgerEntry[],
+  scope: RetryScope,
+  patience: Patience,
+): Promise<LedgerEntry[]> {
+  const unfinished = entries.filter((entry) => !isFinal(entry.state));
+  if (unfinished.length === 0) return [];
+  const statuses = await patiently(() => session.scheduler.poll(jobsOf(unfinished)), scope, patience);
+  const byElement = new Map(statuses.map((status) => [`${status.jobId}_${status.taskId}`, status]));
+  const before = new Map(unfinished.map((entry) => [entry, JSON.stringify(entry)]));
+  const unlisted: LedgerEntry[] = [];
+  for (const entry of unfinished) {
+    const status = byElement.get(`${entry.jobId}_${entry.taskId}`);
+    if (status) applyStatus(entry, status);
+    else unlisted.push(entry);
+  }
+  if (unlisted.length > 0) {
+    const markers = unlisted.map((entry) => runFiles(entry.runDir).exitMarker(entry.runIndex));
+    const result = await patiently(
+      () => session.transport.exec(['bash', '-c', TAILS, 'nx-slurm', String(MARKER_BYTES), ...markers]),
+      scope,
+      patience,
+    );
+    const tails = parseTails(result.stdout);
+    unlisted.forEach((entry, k) => {
+      const marker = tails.get(markers[k])?.trim();
+      const exitCode = marker ? Number(marker) : undefined;
+      entry.state = exitCode === undefined ? 'CANCELLED' : exitCode === 0 ? 'COMPLETED' : 'FAILED';
+      entry.exitCode = exitCode;
+    });
+  }
+  return unfinished.filter((entry) => JSON.stringify(entry) !== before.get(entry));
+}
+
+/** The run folders of these that no longer exist on the cluster (deleted by hand, cleaned up by a site). */
+export async function missingRunFolders(
+  session: Session,
+  runDirs: string[],
+  scope: RetryScope,
+  patience: Patience,
+): Promise<Set<string>> {
+  const unique = [...new Set(runDirs)];
+  if (unique.length === 0) return new Set();
+  const result = await patiently(
+    () => session.transport.exec(['bash', '-c', MISSING_FOLDERS, 'nx-slurm', ...unique]),
+    scope,
+    patience,
+  );
+  return new Set(result.stdout.split('\0').filter(Boolean));
+}
+
+/** `run folder <dir> is gone from lab: ...`, for status and logs. */
+export function goneRunFolder(runDir: string, cluster: string): string {
+  return `run folder ${runDir} is gone from ${cluster} (deleted on the cluster?): its logs and outputs are lost. \`--force\` runs its indices again.`;
+}
