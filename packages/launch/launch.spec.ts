@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sweepConfigSchema, type ResolvedCluster } from '../config';
 import type { ArrayJob, Scheduler, SubmitRequest } from '../scheduler';
-import type { ElementStatus, SlurmState } from '../slurm';
+import type { ElementStatus, SlurmState, SubmissionOutcome } from '../slurm';
 import { LocalTransport } from '../transport';
 import { launchSweep } from './launch';
 import type { Ledger } from './ledger';
@@ -56,6 +56,10 @@ class FakeScheduler implements Scheduler {
     const jobId = String(this.nextJobId++);
     await this.onSubmit?.(request, jobId);
     return { jobId, offset: request.offset, taskIds: [...request.taskIds] };
+  }
+
+  async findSubmission(): Promise<SubmissionOutcome> {
+    return { state: 'not-accepted' };
   }
 
   async poll(jobs: ArrayJob[]): Promise<ElementStatus[]> {
@@ -264,7 +268,15 @@ describe('launchSweep: first launch', () => {
     // ONE submission with every index
     expect(sessions).toHaveLength(1);
     expect(fake.submits).toEqual([
-      { runDir, taskIds: [0, 1, 2], offset: 0, maxConcurrent: undefined, timeLimitSeconds: undefined },
+      {
+        runDir,
+        jobName: JOB,
+        token: expect.stringMatching(/^[0-9a-f]{12}$/),
+        taskIds: [0, 1, 2],
+        offset: 0,
+        maxConcurrent: undefined,
+        timeLimitSeconds: undefined,
+      },
     ]);
     // every poll asks about the one job: all elements at first, then only the unfinished
     expect(fake.polls).toEqual([
@@ -387,13 +399,15 @@ describe('launchSweep: relaunch', () => {
     expect(submits[0]).toMatchObject({ taskIds: [1], offset: 0 });
     expect(submits[0].runDir).not.toBe(firstRunDir);
     expect(await readdir(join(submits[0].runDir, 'args'))).toEqual(['1']);
-    expect(polls[0]).toEqual(
+    // before the plan, the ledger's running index is asked again; then one poll covers both jobs
+    expect(polls[0]).toEqual([{ jobId: '100', offset: 0, taskIds: [2] }]);
+    expect(polls[1]).toEqual(
       expect.arrayContaining([
         { jobId: '100', offset: 0, taskIds: [2] },
         { jobId: '101', offset: 0, taskIds: [1] },
       ]),
     );
-    expect(polls[0]).toHaveLength(2);
+    expect(polls[1]).toHaveLength(2);
     expect(second.logs).toContain('exp: attaching to 1 index(es) still queued or running');
     expect(second.results[0]).toMatchObject({
       index: 0,
@@ -437,10 +451,11 @@ describe('launchSweep: relaunch', () => {
     fake.script = { 0: ['RUNNING', 'COMPLETED'], 1: ['COMPLETED'], 2: ['PENDING', 'RUNNING', 'COMPLETED'] };
     const second = await launch(request());
     expect(fake.submits).toHaveLength(1);
+    // the ledger is asked again before the plan: 1 ended meanwhile, 0 and 2 are attached to
     expect(fake.polls[0]).toEqual([{ jobId: '100', offset: 0, taskIds: [0, 1, 2] }]);
-    expect(second.logs).toContain('exp: attaching to 3 index(es) still queued or running');
+    expect(second.logs).toContain('exp: attaching to 2 index(es) still queued or running');
     expect(second.results.map((r) => [r.index, r.state, r.fromLedger])).toEqual([
-      [1, 'COMPLETED', false],
+      [1, 'COMPLETED', true],
       [0, 'COMPLETED', false],
       [2, 'COMPLETED', false],
     ]);

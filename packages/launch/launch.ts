@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { createTarballFromEntries } from '../bundle';
+import { DEFAULT_PATIENCE_SECONDS } from '../config';
+import type { ArrayJob } from '../scheduler';
 import {
   encodeArgv,
   encodeEnv,
@@ -11,15 +13,19 @@ import {
   type SlurmState,
 } from '../slurm';
 import { chunkForArraySize, compressIndices } from '../sweep';
+import { GaveUpError, patiently, type Patience, type RetryScope } from './faults';
+import { takeLaunchLock, type HeldLock } from './launch-lock';
 import { applyStatus, jobsOf, type LedgerEntry } from './ledger';
 import { planLaunch, type SweepIndex } from './plan';
-import { recoverIfEmpty } from './recover';
+import { newerThanLedger, parseRecoveredRuns, recoverIfEmpty } from './recover';
+import { refreshUnfinished } from './refresh';
 import type { PreparedSweep } from './prepare';
 import { newRunId, runFiles } from './remote-layout';
-import { CREATE_RUN, RECORD_JOB, TAILS, parseTails } from './remote-scripts';
+import { CREATE_RUN, RECORD_JOB, RECOVER_RUNS, TAILS, parseTails } from './remote-scripts';
 import { ensureBundles } from './ship';
 import { countStates, formatDuration, progressLine, type IndexResult } from './report';
 import type { Session } from './session';
+import { submitOnce } from './submit-once';
 
 export interface LaunchOptions {
   /** Wait for every index to end (false: submit or attach, then return). */
@@ -46,22 +52,89 @@ export async function* launchSweep(
   options: LaunchOptions,
 ): AsyncGenerator<IndexResult> {
   const { request } = sweep;
-  for (const { item, entry } of sweep.plan.done) yield resultOf(item, entry, true);
+  const reported = new Set<number>();
+  /** The indices the latest plan found done and that were not reported yet. */
+  const newlyDone = () => {
+    const fresh = sweep.plan.done.filter(({ item }) => !reported.has(item.index));
+    for (const { item } of fresh) reported.add(item.index);
+    return fresh.map(({ item, entry }) => resultOf(item, entry, true));
+  };
+  yield* newlyDone();
   if (sweep.plan.attach.length === 0 && sweep.plan.submit.length === 0) return;
 
   const session = await openSession();
-  if (!request.force && (await recoverIfEmpty(sweep, session, options.log)) > 0) {
-    sweep.plan = planLaunch(sweep.items, sweep.ledger, false);
-    for (const { item, entry } of sweep.plan.done) yield resultOf(item, entry, true);
+  const tracked: Tracked[] = [];
+  const faults = faultHandling(sweep, session, tracked, options);
+  const replan = async (changed: LedgerEntry[]) => {
+    if (changed.length > 0) await sweep.ledgerFile.save(changed);
+    sweep.plan = planLaunch(sweep.items, sweep.ledger, request.force ?? false);
+  };
+  if (!request.force && (await recoverIfEmpty(sweep, session, options.log)) > 0) await replan([]);
+  // the ledger is a cache: what it says is queued or running is asked again before it is trusted
+  await replan(
+    await refreshUnfinished(
+      session,
+      sweep.plan.attach.map((a) => a.entry),
+      faults.scope,
+      faults.patience,
+    ),
+  );
+  yield* newlyDone();
+  if (sweep.plan.submit.length > 0) {
+    await shipBundles(sweep, session, faults, options.log);
+    const lock = await takeLaunchLock(session, session.layout.launchLock(request.jobName), {
+      ...faults.patience,
+      scope: faults.scope,
+      then: ['bash', '-c', RECOVER_RUNS, 'nx-slurm', session.layout.jobRuns(request.jobName)],
+    });
+    try {
+      // what another launch (another clone, another process) submitted while this one waited
+      if (!request.force) {
+        const news = newerThanLedger(sweep.ledger, parseRecoveredRuns(lock.output));
+        for (const entry of news) sweep.ledger.entries[entry.fingerprint] = entry;
+        await refreshUnfinished(session, news, faults.scope, faults.patience);
+        await replan(news);
+        yield* newlyDone();
+      }
+      if (sweep.plan.submit.length > 0)
+        tracked.push(...(await submitRun(sweep, session, sweep.plan.submit, faults, lock)));
+    } finally {
+      await lock.release();
+    }
   }
-  const { plan } = sweep;
-  const tracked: Tracked[] = plan.attach.map(({ item, entry }) => ({ item, entry }));
-  if (plan.attach.length > 0) {
-    options.log(`${request.jobName}: attaching to ${plan.attach.length} index(es) still queued or running`);
+  const { attach } = sweep.plan;
+  if (attach.length > 0) {
+    options.log(`${request.jobName}: attaching to ${attach.length} index(es) still queued or running`);
+    tracked.push(...attach.map(({ item, entry }) => ({ item, entry })));
   }
-  if (plan.submit.length > 0) tracked.push(...(await submitRun(sweep, session, plan.submit, options)));
   if (!options.wait) return;
-  yield* watch(sweep, session, tracked, options);
+  yield* watch(sweep, session, tracked, faults, options);
+}
+
+/** How faults are met during one launch: its scope (for messages), the cluster's patience. */
+interface FaultHandling {
+  scope: RetryScope;
+  patience: Patience;
+  /** Runs an operation that is safe to run twice until it succeeds, under the patience. */
+  retry<T>(operation: () => Promise<T>): Promise<T>;
+}
+
+function faultHandling(
+  sweep: PreparedSweep,
+  session: Session,
+  tracked: Tracked[],
+  options: LaunchOptions,
+): FaultHandling {
+  const scope: RetryScope = {
+    cluster: session.cluster.name,
+    jobName: sweep.request.jobName,
+    jobs: () => [...new Set(tracked.map((t) => t.entry.jobId))],
+  };
+  const patience = {
+    patienceMs: (session.cluster.profile.patience ?? DEFAULT_PATIENCE_SECONDS) * 1000,
+    log: options.log,
+  };
+  return { scope, patience, retry: (operation) => patiently(operation, scope, patience) };
 }
 
 interface Tracked {
@@ -70,39 +143,45 @@ interface Tracked {
   missingSince?: number;
 }
 
+/** Every bundle the sweep needs installed on the cluster (uploads are safe to try again). */
+function shipBundles(sweep: PreparedSweep, session: Session, faults: FaultHandling, log: LaunchOptions['log']) {
+  const bundles = [
+    { label: 'project', bundle: sweep.project },
+    ...sweep.libraries.map((l) => ({ label: `library ${l.name}`, bundle: l.bundle })),
+  ];
+  return faults.retry(() => ensureBundles(session, bundles, log));
+}
+
 async function submitRun(
   sweep: PreparedSweep,
   session: Session,
   items: SweepIndex[],
-  options: LaunchOptions,
+  faults: FaultHandling,
+  lock: HeldLock,
 ): Promise<Tracked[]> {
   const { request } = sweep;
   const { transport, layout } = session;
-  await ensureBundles(
-    session,
-    [
-      { label: 'project', bundle: sweep.project },
-      ...sweep.libraries.map((l) => ({ label: `library ${l.name}`, bundle: l.bundle })),
-    ],
-    options.log,
-  );
   const runId = newRunId(new Date(), randomBytes(2).toString('hex'));
   const runDir = layout.run(request.jobName, runId);
   const runTarball = posix.join(layout.incomingDir, `run-${request.jobName}-${runId}.tar.gz`);
   const runFolder = runFolderEntries(sweep, session, runDir, runId, items);
-  await transport.writeFile(runTarball, (await createTarballFromEntries(runFolder.files, runFolder.dirs)).data);
-  const created = await transport.exec(['bash', '-c', CREATE_RUN, 'nx-slurm', runDir, runTarball]);
-  if (created.code !== 0)
-    throw new Error(`Could not create run ${runDir} on ${transport.target}: ${created.stderr.trim()}`);
+  const tarball = (await createTarballFromEntries(runFolder.files, runFolder.dirs)).data;
+  await faults.retry(async () => {
+    await transport.writeFile(runTarball, tarball);
+    const created = await transport.exec(['bash', '-c', CREATE_RUN, 'nx-slurm', runDir, runTarball]);
+    if (created.code !== 0)
+      throw new Error(`Could not create run ${runDir} on ${transport.target}: ${created.stderr.trim()}`);
+  });
 
-  const { maxArraySize } = await session.scheduler.limits();
+  const { maxArraySize } = await faults.retry(() => session.scheduler.limits());
   const itemByIndex = new Map(items.map((item) => [item.index, item]));
   const tracked: Tracked[] = [];
   for (const chunk of chunkForArraySize(
     items.map((i) => i.index),
     maxArraySize,
   )) {
-    const job = await submitArray(sweep, session, runDir, chunk, options.log);
+    await lock.renew();
+    const job = await submitArray(sweep, session, runDir, chunk, faults);
     for (const taskId of chunk.taskIds) {
       const item = itemByIndex.get(taskId + chunk.offset)!;
       const entry: LedgerEntry = {
@@ -123,7 +202,7 @@ async function submitRun(
     }
     // written at once: a rerun after Ctrl-C attaches to this job instead of submitting again
     await sweep.ledgerFile.save(tracked.map((t) => t.entry));
-    options.log(
+    faults.patience.log(
       `${request.jobName}: submitted job ${job.jobId} (${chunk.taskIds.length} index(es)) on ${session.cluster.name}, run ${runDir}`,
     );
   }
@@ -131,42 +210,46 @@ async function submitRun(
 }
 
 /**
- * One sbatch (or local submission) of some elements of a run folder, recorded in the run's
- * `jobs` file so that another clone of the workspace can attach to it.
+ * One sbatch (or local submission) of some elements of a run folder, exactly once (submitOnce),
+ * recorded in the run's `jobs` file so that another clone of the workspace can attach to it.
  */
 async function submitArray(
   sweep: PreparedSweep,
   session: Session,
   runDir: string,
   chunk: { offset: number; taskIds: number[] },
-  log: LaunchOptions['log'],
-) {
-  const job = await session.scheduler
-    .submit({
-      runDir,
-      ...chunk,
-      maxConcurrent: sweep.request.config.maxConcurrent,
-      timeLimitSeconds: sweep.timeLimitSeconds,
-    })
-    .catch((error: Error) => {
-      throw new Error(
-        `${session.cluster.name} refused the array: ${error.message}\n` +
-          `Requested per index: ${JSON.stringify(sweep.resources)}. Adjust "resources" in slurm.json or in the cluster profile; ` +
-          `\`sinfo -o "%P %c %m %l"\` on the cluster lists what each partition offers (CPUs, memory in MB, time limit).`,
-      );
-    });
-  const recorded = await session.transport.exec([
-    'bash',
-    '-c',
-    RECORD_JOB,
-    'nx-slurm',
+  faults: FaultHandling,
+): Promise<ArrayJob> {
+  const request = {
     runDir,
-    job.jobId,
-    String(chunk.offset),
-    compressIndices(chunk.taskIds),
-  ]);
+    jobName: sweep.request.jobName,
+    token: randomBytes(6).toString('hex'),
+    ...chunk,
+    maxConcurrent: sweep.request.config.maxConcurrent,
+    timeLimitSeconds: sweep.timeLimitSeconds,
+  };
+  const job = await submitOnce(session.scheduler, request, faults.scope, faults.patience).catch((error: Error) => {
+    if (error instanceof GaveUpError) throw error;
+    throw new Error(
+      `${session.cluster.name} refused the array: ${error.message}\n` +
+        `Requested per index: ${JSON.stringify(sweep.resources)}. Adjust "resources" in slurm.json or in the cluster profile; ` +
+        `\`sinfo -o "%P %c %m %l"\` on the cluster lists what each partition offers (CPUs, memory in MB, time limit).`,
+    );
+  });
+  const recorded = await faults.retry(() =>
+    session.transport.exec([
+      'bash',
+      '-c',
+      RECORD_JOB,
+      'nx-slurm',
+      runDir,
+      job.jobId,
+      String(chunk.offset),
+      compressIndices(chunk.taskIds),
+    ]),
+  );
   if (recorded.code !== 0)
-    log(
+    faults.patience.log(
       `${sweep.request.jobName}: could not record job ${job.jobId} in ${runDir}/jobs (${recorded.stderr.trim()}); this workspace's ledger still has it`,
     );
   return job;
@@ -208,6 +291,7 @@ async function* watch(
   sweep: PreparedSweep,
   session: Session,
   tracked: Tracked[],
+  faults: FaultHandling,
   options: LaunchOptions,
 ): AsyncGenerator<IndexResult> {
   const { scheduler, transport } = session;
@@ -221,19 +305,18 @@ async function* watch(
   const settled: SlurmState[] = [];
 
   while (open.length > 0) {
-    const statuses = new Map(
-      (await scheduler.poll(jobsOf(open.map((t) => t.entry)))).map((s) => [elementKey(s.jobId, s.taskId), s]),
-    );
+    const polled = await faults.retry(() => scheduler.poll(jobsOf(open.map((t) => t.entry))));
+    const statuses = new Map(polled.map((s) => [elementKey(s.jobId, s.taskId), s]));
     let changed = false;
     for (const t of open)
       changed = (await observe(t, statuses.get(elementKey(t.entry.jobId, t.entry.taskId)), transport)) || changed;
 
     const retry = open.filter((t) => isTransient(t.entry.state) && t.entry.attempts <= retries);
-    if (retry.length > 0) await resubmit(sweep, session, retry, options);
+    if (retry.length > 0) await resubmit(sweep, session, retry, faults);
     // after resubmit() the retried elements are PENDING again
     const finished = open.filter((t) => isFinal(t.entry.state));
     open = open.filter((t) => !isFinal(t.entry.state));
-    const endings = finished.length > 0 ? await fetchEndings(transport, finished) : [];
+    const endings = finished.length > 0 ? await faults.retry(() => fetchEndings(transport, finished)) : [];
     // after fetchEndings: exit codes read from the markers belong in the ledger too
     if (changed || retry.length > 0) await sweep.ledgerFile.save(tracked.map((t) => t.entry));
     for (const [k, t] of finished.entries()) {
@@ -288,7 +371,7 @@ async function resubmit(
   sweep: PreparedSweep,
   session: Session,
   retry: Tracked[],
-  options: LaunchOptions,
+  faults: FaultHandling,
 ): Promise<void> {
   const byRun = groupBy(retry, (t) => `${t.entry.runDir}\0${t.entry.offset}`);
   for (const group of byRun.values()) {
@@ -298,10 +381,10 @@ async function resubmit(
       session,
       runDir,
       { offset, taskIds: group.map((t) => t.entry.taskId) },
-      options.log,
+      faults,
     );
     for (const t of group) {
-      options.log(
+      faults.patience.log(
         `${sweep.request.jobName}/${t.entry.runIndex}: ${t.entry.state}, resubmitted as job ${job.jobId} (attempt ${t.entry.attempts + 1})`,
       );
       Object.assign(t.entry, {

@@ -1,4 +1,5 @@
-import { parseRecoveredRuns } from './recover';
+import type { LedgerEntry } from './ledger';
+import { newerThanLedger, parseRecoveredRuns } from './recover';
 
 const meta = (runId: string, indices: [number, string][]) =>
   JSON.stringify({
@@ -67,5 +68,15 @@ describe("parseRecoveredRuns with the run's jobs file", () => {
     expect(byFingerprint.f2).toMatchObject({ state: 'PENDING', jobId: '300', taskId: 2, attempts: 1 });
     // index 5 ran as task 1 of an array offset by 4 (past MaxArraySize)
     expect(byFingerprint.f5).toMatchObject({ state: 'PENDING', jobId: '302', taskId: 1, offset: 4 });
+  });
+});
+
+describe('newerThanLedger', () => {
+  const entry = (fingerprint: string, runId: string) => ({ fingerprint, runId }) as LedgerEntry;
+
+  it('keeps what the ledger lacks or knows from an older run only', () => {
+    const ledger = { version: 1 as const, entries: { a: entry('a', 'r2'), b: entry('b', 'r1') } };
+    const recovered = [entry('a', 'r2'), entry('b', 'r3'), entry('c', 'r1'), entry('a', 'r1')];
+    expect(newerThanLedger(ledger, recovered)).toEqual([entry('b', 'r3'), entry('c', 'r1')]);
   });
 });

@@ -1,4 +1,4 @@
-import type { LedgerEntry } from './ledger';
+import type { Ledger, LedgerEntry } from './ledger';
 import type { PreparedSweep } from './prepare';
 import { parseIndexList } from '../sweep';
 import { RECOVER_RUNS } from './remote-scripts';
@@ -80,6 +80,17 @@ function parseJobsFile(text: string): Map<number, JobOfIndex> {
     }
   }
   return jobs;
+}
+
+/**
+ * The recovered entries that are news to this ledger: fingerprints it lacks, or that ran in a
+ * newer run (another clone's, or another process's of this workspace) than the one it knows.
+ */
+export function newerThanLedger(ledger: Ledger, recovered: LedgerEntry[]): LedgerEntry[] {
+  return recovered.filter((entry) => {
+    const known = ledger.entries[entry.fingerprint];
+    return !known || known.runId < entry.runId;
+  });
 }
 
 export async function recoverFromCluster(session: Session, jobName: string): Promise<LedgerEntry[]> {

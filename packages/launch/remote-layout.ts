@@ -17,6 +17,10 @@ export class RemoteLayout {
   jobRuns(jobName: string): string {
     return posix.join(this.root, 'runs', jobName);
   }
+  /** One launch at a time per sweep (launch-lock.ts); hidden, so it is never taken for a run. */
+  launchLock(jobName: string): string {
+    return posix.join(this.jobRuns(jobName), '.launch.lock');
+  }
   run(jobName: string, runId: string): string {
     return posix.join(this.jobRuns(jobName), runId);
   }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CREATE_RUN, INSTALL_BUNDLES, parseTails, PRESENT_BUNDLES, TAILS } from './remote-scripts';
+import { CREATE_RUN, INSTALL_BUNDLES, parseTails, PRESENT_BUNDLES, RECORD_JOB, TAILS } from './remote-scripts';
 
 /** Runs one of our fixed scripts as the cluster does: `bash -c SCRIPT nx-slurm args...`. */
 function run(script: string, ...args: string[]) {
@@ -135,6 +135,28 @@ describe('remote scripts', () => {
       expect(result.code).not.toBe(0);
       expect(result.stderr).toContain('File exists');
       expect(readFileSync(join(runDir, 'job.sbatch'), 'utf8')).toBe('the first run');
+    });
+
+    it('succeeds again when an earlier try made the folder and its reply was lost', () => {
+      const runTarball = tarball('run', { 'job.sbatch': '#!/bin/bash\n' });
+      const runDir = join(root, 'runs', 'mlp', 'r2');
+      expect(run(CREATE_RUN, runDir, runTarball.path).code).toBe(0);
+      expect(run(CREATE_RUN, runDir, runTarball.path).code).toBe(0);
+      expect(readdirSync(runDir)).toEqual(['job.sbatch']);
+    });
+  });
+
+  describe('RECORD_JOB', () => {
+    it('records each job line once, however often it is tried', () => {
+      const runDir = join(root, 'runs', 'mlp', 'r3');
+      mkdirSync(runDir, { recursive: true });
+      for (const [job, tasks] of [
+        ['612', '0-3'],
+        ['612', '0-3'],
+        ['613', '2'],
+      ])
+        expect(run(RECORD_JOB, runDir, job, '0', tasks).code).toBe(0);
+      expect(readFileSync(join(runDir, 'jobs'), 'utf8')).toBe('612 0 0-3\n613 0 2\n');
     });
   });
 

@@ -29,9 +29,14 @@ while [ $# -gt 0 ]; do
   mv -T "$tmp" "$root/bundles/$sha" 2>/dev/null || rm -rf "$tmp"
 done`;
 
-/** Unpacks a run folder; `mkdir` without -p refuses to touch an existing run, and a failed unpack leaves none. */
+/**
+ * Unpacks a run folder; `mkdir` without -p refuses to touch an existing run, and a failed unpack
+ * leaves none. A folder whose tarball is already consumed was made by an earlier try of this
+ * same call whose reply was lost (run ids are random): that is a success.
+ */
 export const CREATE_RUN = `set -eu
 run_dir=$1; run_tarball=$2
+if [ -d "$run_dir" ] && [ ! -e "$run_tarball" ]; then exit 0; fi
 mkdir -p "$(dirname "$run_dir")"
 mkdir "$run_dir"
 tar -xzf "$run_tarball" -C "$run_dir" || { rm -rf "$run_dir"; exit 1; }
@@ -54,8 +59,12 @@ export function parseTails(stdout: string): Map<string, string> {
   return tails;
 }
 
-/** Appends `jobId offset taskIds` to the run's `jobs` file: which job runs which indices. */
-export const RECORD_JOB = `printf '%s %s %s\\n' "$2" "$3" "$4" >> "$1/jobs"`;
+/**
+ * Appends `jobId offset taskIds` to the run's `jobs` file: which job runs which indices. Once:
+ * a try again after a lost reply must not count as another attempt.
+ */
+export const RECORD_JOB = `line="$2 $3 $4"
+grep -qxF -- "$line" "$1/jobs" 2>/dev/null || printf '%s\\n' "$line" >> "$1/jobs"`;
 
 /**
  * What a workspace needs to rebuild its ledger from the cluster's run folders (a new clone, a
