@@ -15,6 +15,7 @@ describe('mergeConnection', () => {
       identityFiles: [],
       knownHostsFile: '/home/alice/.ssh/known_hosts',
       strictHostKeyChecking: 'yes',
+      serverAliveInterval: 15,
     });
   });
 
@@ -27,6 +28,7 @@ describe('mergeConnection', () => {
       proxyJump: 'bastion',
       userKnownHostsFile: '~/.ssh/hpc_hosts',
       strictHostKeyChecking: 'accept-new',
+      serverAliveInterval: 0,
     };
     expect(mergeConnection(profile, ssh, defaults)).toEqual({
       host: 'login.hpc.edu',
@@ -36,6 +38,7 @@ describe('mergeConnection', () => {
       knownHostsFile: '/home/alice/.ssh/hpc_hosts',
       proxyJump: 'bastion',
       strictHostKeyChecking: 'accept-new',
+      serverAliveInterval: 0,
     });
   });
 
@@ -48,6 +51,7 @@ describe('mergeConnection', () => {
       knownHostsFile: '/etc/hosts_known',
       proxyJump: 'jump2',
       strictHostKeyChecking: 'yes',
+      serverAliveInterval: 5,
     };
     const ssh: SshHostConfig = {
       user: 'x',
@@ -56,6 +60,7 @@ describe('mergeConnection', () => {
       proxyJump: 'x',
       userKnownHostsFile: '~/x',
       strictHostKeyChecking: 'accept-new',
+      serverAliveInterval: 60,
     };
     expect(mergeConnection(full, ssh, defaults)).toEqual({
       host: 'hpc',
@@ -65,6 +70,7 @@ describe('mergeConnection', () => {
       knownHostsFile: '/etc/hosts_known',
       proxyJump: 'jump2',
       strictHostKeyChecking: 'yes',
+      serverAliveInterval: 5,
     });
   });
 

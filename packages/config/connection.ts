@@ -1,4 +1,4 @@
-import type { ClusterProfile } from './cluster-profile';
+import { DEFAULT_SERVER_ALIVE_SECONDS, type ClusterProfile } from './cluster-profile';
 import type { SshHostConfig } from './ssh-config';
 
 /** Everything needed to open the SSH connection to a cluster, with every default applied. */
@@ -12,6 +12,8 @@ export interface Connection {
   knownHostsFile: string;
   proxyJump?: string;
   strictHostKeyChecking: 'yes' | 'accept-new';
+  /** Seconds between SSH keep-alives; 0 or absent: none. */
+  serverAliveInterval?: number;
 }
 
 export interface LocalDefaults {
@@ -35,6 +37,8 @@ export function mergeConnection(profile: ClusterProfile, ssh: SshHostConfig, def
     knownHostsFile: expand(profile.knownHostsFile ?? ssh.userKnownHostsFile ?? DEFAULT_KNOWN_HOSTS),
     ...(proxyJump && { proxyJump }),
     strictHostKeyChecking: profile.strictHostKeyChecking ?? hostKeyPolicy(ssh.strictHostKeyChecking),
+    // on by default, unlike OpenSSH: a wait must notice a link that died without a word
+    serverAliveInterval: profile.serverAliveInterval ?? ssh.serverAliveInterval ?? DEFAULT_SERVER_ALIVE_SECONDS,
   };
 }
 

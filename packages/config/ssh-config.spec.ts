@@ -110,6 +110,12 @@ Host *
     expect(lookup('a')).toMatchObject({ strictHostKeyChecking: 'no', userKnownHostsFile: '~/one' });
   });
 
+  it('reads ServerAliveInterval in seconds, 0 included, and ignores what is not a number', () => {
+    expect(parseSshConfig('Host a\n  ServerAliveInterval 30\n')('a').serverAliveInterval).toBe(30);
+    expect(parseSshConfig('Host a\n  ServerAliveInterval 0\n')('a').serverAliveInterval).toBe(0);
+    expect(parseSshConfig('Host a\n  ServerAliveInterval 1m\n')('a').serverAliveInterval).toBeUndefined();
+  });
+
   it('handles Windows line endings', () => {
     expect(parseSshConfig('Host a\r\n  User u\r\n')('a').user).toBe('u');
   });

@@ -7,6 +7,8 @@ export interface SshHostConfig {
   proxyJump?: string;
   userKnownHostsFile?: string;
   strictHostKeyChecking?: string;
+  /** Seconds between keep-alives (ServerAliveInterval); 0 switches them off. */
+  serverAliveInterval?: number;
 }
 
 type Section = { kind: 'global' } | { kind: 'host'; patterns: string[] } | { kind: 'match' };
@@ -67,6 +69,11 @@ function apply(result: SshHostConfig, keyword: string, [value]: string[], host: 
     case 'stricthostkeychecking':
       result.strictHostKeyChecking = value.toLowerCase();
       break;
+    case 'serveraliveinterval': {
+      const seconds = Number(value);
+      if (Number.isInteger(seconds) && seconds >= 0) result.serverAliveInterval = seconds;
+      break;
+    }
   }
 }
 

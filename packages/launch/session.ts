@@ -3,7 +3,7 @@ import { homedir, userInfo } from 'node:os';
 import { join, posix } from 'node:path';
 import { mergeConnection, parseSshConfig, type ClusterProfile, type ResolvedCluster } from '../config';
 import { LocalScheduler, SlurmScheduler, type Scheduler } from '../scheduler';
-import { LocalTransport, SshTransport, type Transport } from '../transport';
+import { LocalTransport, ReconnectingTransport, SshTransport, type Transport } from '../transport';
 import { RemoteLayout } from './remote-layout';
 
 /** One open cluster: its transport (one connection), its scheduler and its folder layout. */
@@ -57,12 +57,15 @@ export async function connectProfile(
     homeDir: homedir(),
     username: userInfo().username,
   });
-  return SshTransport.connect(connection, {
-    onHostKeyAccepted: (event) =>
-      log(
-        `nx-slurm: trusted the new host key of ${event.host}:${event.port} (${event.fingerprint}); recorded in ${event.knownHostsFile}`,
-      ),
-  });
+  const connect = () =>
+    SshTransport.connect(connection, {
+      onHostKeyAccepted: (event) =>
+        log(
+          `nx-slurm: trusted the new host key of ${event.host}:${event.port} (${event.fingerprint}); recorded in ${event.knownHostsFile}`,
+        ),
+    });
+  // a dropped connection is opened again on next use; how long to keep trying is the launch's call
+  return new ReconnectingTransport(await connect(), connect);
 }
 
 async function expandHome(path: string, transport: Transport): Promise<string> {

@@ -2,7 +2,7 @@ import { ConnectionError } from './errors';
 import type { ExecOptions, ExecResult, Transport, TransportStats } from './transport';
 
 /** Connection errors that say something is wrong with the profile, not with the network. */
-const NOT_A_LOST_CONNECTION = new Set(['BAD_PROXY_JUMP']);
+const NOT_A_LOST_CONNECTION = new Set(['BAD_PROXY_JUMP', 'SFTP_FAILED']);
 
 /** True for a failure that a new connection may not have: the link dropped, or could not be opened. */
 export function isConnectionFault(error: unknown): boolean {

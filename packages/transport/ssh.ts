@@ -23,7 +23,7 @@ import {
   verifyHostKey,
   type KnownHostEntry,
 } from './known-hosts';
-import type { Connection } from '../config';
+import { SERVER_ALIVE_COUNT_MAX, type Connection } from '../config';
 import { shellQuote } from '../sweep';
 import type { ExecOptions, ExecResult, Transport, TransportStats } from './transport';
 
@@ -48,6 +48,13 @@ export interface SshConnectOptions {
   onHostKeyAccepted?: (event: HostKeyAcceptedEvent) => void;
   /** Handshake and authentication limit per hop, ms (default 20000). */
   readyTimeoutMs?: number;
+  /**
+   * Keep-alive every this many ms (default: the connection's serverAliveInterval); after
+   * `keepaliveCountMax` (default 3, as OpenSSH) unanswered ones the connection counts as lost,
+   * so a silent drop is noticed.
+   */
+  keepaliveIntervalMs?: number;
+  keepaliveCountMax?: number;
 }
 
 interface Credentials {
@@ -94,13 +101,17 @@ export class SshTransport implements Transport {
       onAccepted: options.onHostKeyAccepted,
     };
     const readyTimeout = options.readyTimeoutMs ?? 20_000;
+    const keepalive = {
+      interval: options.keepaliveIntervalMs ?? (conn.serverAliveInterval ? conn.serverAliveInterval * 1000 : undefined),
+      countMax: options.keepaliveCountMax ?? SERVER_ALIVE_COUNT_MAX,
+    };
     const target: Endpoint = { host: conn.host, port: conn.port, user: conn.user };
 
     let jump: Client | undefined;
     let sock: Duplex;
     if (conn.proxyJump) {
       const hop = parseProxyJump(conn.proxyJump, conn.user);
-      jump = await handshake(hop, tcpConnect(hop), credentials, hostKeys, readyTimeout);
+      jump = await handshake(hop, tcpConnect(hop), credentials, hostKeys, readyTimeout, keepalive);
       try {
         sock = await forwardOut(jump, hop, target);
       } catch (error) {
@@ -111,7 +122,15 @@ export class SshTransport implements Transport {
       sock = tcpConnect(target);
     }
     try {
-      const client = await handshake(target, sock, credentials, hostKeys, readyTimeout, jump && conn.proxyJump);
+      const client = await handshake(
+        target,
+        sock,
+        credentials,
+        hostKeys,
+        readyTimeout,
+        keepalive,
+        jump && conn.proxyJump,
+      );
       return new SshTransport(client, jump, target);
     } catch (error) {
       jump?.end();
@@ -124,8 +143,14 @@ export class SshTransport implements Transport {
     this.counters.commands++;
     const stdin = options.stdin === undefined ? undefined : Buffer.from(options.stdin);
     return new Promise((resolve, reject) => {
+      // the client closes before ssh2 fails what was under way on it (client.js): closed is current
       const failed = (reason: string) =>
-        reject(new ConnectionError(`ssh ${this.target}: cannot run ${argv[0]}: ${reason}`, 'EXEC_FAILED'));
+        reject(
+          new ConnectionError(
+            `ssh ${this.target}: cannot run ${argv[0]}: ${reason}`,
+            this.closed ? 'CONNECTION_LOST' : 'EXEC_FAILED',
+          ),
+        );
       try {
         this.client.exec(command, (error, channel) => {
           if (error) return failed(error.message);
@@ -156,7 +181,7 @@ export class SshTransport implements Transport {
     const sftp = await this.sftp();
     return new Promise((resolve, reject) =>
       sftp.realpath('.', (error, absolute) =>
-        error ? reject(fileError('resolve the home folder', '.', error, this.target)) : resolve(absolute),
+        error ? reject(this.fileError('resolve the home folder', '.', error)) : resolve(absolute),
       ),
     );
   }
@@ -167,7 +192,7 @@ export class SshTransport implements Transport {
     this.counters.bytesSent += bytes.length;
     return new Promise((resolve, reject) =>
       sftp.writeFile(remotePath, bytes, (error) =>
-        error ? reject(fileError('write', remotePath, error, this.target)) : resolve(),
+        error ? reject(this.fileError('write', remotePath, error)) : resolve(),
       ),
     );
   }
@@ -179,9 +204,7 @@ export class SshTransport implements Transport {
       sftp
         .createReadStream(remotePath, { start: from })
         .on('data', (chunk: Buffer) => chunks.push(chunk))
-        .on('error', (error: Error & { code?: number | string }) =>
-          reject(fileError('read', remotePath, error, this.target)),
-        )
+        .on('error', (error: Error & { code?: number | string }) => reject(this.fileError('read', remotePath, error)))
         .on('end', () => resolve(Buffer.concat(chunks)));
     });
   }
@@ -200,6 +223,17 @@ export class SshTransport implements Transport {
     if (this.jump) await ended(this.jump);
   }
 
+  /** A file operation's failure; when the connection went with it, that is what it says. */
+  private fileError(action: string, remotePath: string, error: Error & { code?: number | string }): TransportError {
+    if (this.closed)
+      return new ConnectionError(
+        `ssh ${this.target}: cannot ${action} ${remotePath}: the connection was lost (${error.message})`,
+        'CONNECTION_LOST',
+        { cause: error },
+      );
+    return fileError(action, remotePath, error, this.target);
+  }
+
   /** The one SFTP session, opened on first use. */
   private sftp(): Promise<SFTPWrapper> {
     if (!this.sftpSession) {
@@ -207,7 +241,12 @@ export class SshTransport implements Transport {
         try {
           this.client.sftp((error, sftp) =>
             error
-              ? reject(new ConnectionError(`ssh ${this.target}: cannot open SFTP: ${error.message}`, 'SFTP_FAILED'))
+              ? reject(
+                  new ConnectionError(
+                    `ssh ${this.target}: cannot open SFTP: ${error.message}`,
+                    this.closed ? 'CONNECTION_LOST' : 'SFTP_FAILED',
+                  ),
+                )
               : resolve(sftp),
           );
         } catch (error) {
@@ -270,6 +309,7 @@ function handshake(
   credentials: Credentials,
   hostKeys: HostKeyPolicy,
   readyTimeout: number,
+  keepalive: { interval?: number; countMax?: number },
   via?: string,
 ): Promise<Client> {
   return new Promise((resolve, reject) => {
@@ -287,6 +327,8 @@ function handshake(
       sock: sock as ConnectConfig['sock'],
       username: endpoint.user,
       readyTimeout,
+      keepaliveInterval: keepalive.interval,
+      keepaliveCountMax: keepalive.countMax,
       privateKey: credentials.privateKey,
       agent: credentials.agent,
       algorithms: { serverHostKey: preferredHostKeyAlgorithms(hostKeys.entries, endpoint) },
