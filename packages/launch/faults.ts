@@ -1,3 +1,4 @@
+import { DEFAULT_PATIENCE_SECONDS, type ResolvedCluster } from '../config';
 import { SlurmError, type SlurmTransience } from '../slurm';
 import { isConnectionFault } from '../transport';
 import { Outage } from './patience';
@@ -106,4 +107,23 @@ export async function patiently<T>(operation: () => Promise<T>, scope: RetryScop
       await sleep(next.delayMs);
     }
   }
+}
+
+/** How one command (a launch, a status) meets faults: its scope for messages, the cluster's patience. */
+export interface FaultHandling {
+  scope: RetryScope;
+  patience: Patience;
+  /** Runs an operation that is safe to run twice until it succeeds, under the patience. */
+  retry<T>(operation: () => Promise<T>): Promise<T>;
+}
+
+export function faultHandling(
+  cluster: ResolvedCluster,
+  jobName: string,
+  jobs: () => string[],
+  log: (line: string) => void,
+): FaultHandling {
+  const scope: RetryScope = { cluster: cluster.name, jobName, jobs };
+  const patience = { patienceMs: (cluster.profile.patience ?? DEFAULT_PATIENCE_SECONDS) * 1000, log };
+  return { scope, patience, retry: (operation) => patiently(operation, scope, patience) };
 }

@@ -5,4 +5,6 @@ export { prepareSweep, type PreparedSweep, type SweepRequest } from './prepare';
 export { runFiles } from './remote-layout';
 export { countStates, indexSummary, progressLine, resultsTable, type IndexResult } from './report';
 export { connectProfile, SessionPool, type Session } from './session';
-export { cancelSweep, currentResults, knownEntries } from './inspect';
+export { cancelSweep, currentResults, knownEntries, type CurrentResults } from './inspect';
+export { goneRunFolder, missingRunFolders } from './refresh';
+export { faultHandling } from './faults';

@@ -1,9 +1,11 @@
 import { isFinal } from '../slurm';
-import { applyStatus, jobsOf, type LedgerEntry } from './ledger';
+import { faultHandling } from './faults';
+import type { LedgerEntry } from './ledger';
 import type { PreparedSweep } from './prepare';
 import { resultOf } from './launch';
 import type { IndexResult } from './report';
 import { recoverIfEmpty } from './recover';
+import { missingRunFolders, refreshUnfinished } from './refresh';
 import type { Session } from './session';
 
 /**
@@ -36,43 +38,66 @@ export async function knownEntries(
   return latestEntries(sweep);
 }
 
-/** Current results of the sweep's indices, refreshing unfinished ones with one poll. */
+export interface CurrentResults {
+  results: IndexResult[];
+  /** Run folders of these results that no longer exist on the cluster. */
+  goneRunDirs: string[];
+}
+
+/**
+ * Current results of the sweep's indices: unfinished ones asked again in one poll, and the run
+ * folders checked, so a deleted one is said to be gone rather than read as it was.
+ */
 export async function currentResults(
   sweep: PreparedSweep,
   session: () => Promise<Session>,
   log: (line: string) => void,
-): Promise<IndexResult[]> {
+): Promise<CurrentResults> {
   const latest = await knownEntries(sweep, session, log);
-  const unfinished = [...latest.values()].filter((e) => !isFinal(e.state));
-  if (unfinished.length > 0) {
-    const { scheduler } = await session();
-    const statuses = new Map((await scheduler.poll(jobsOf(unfinished))).map((s) => [`${s.jobId}_${s.taskId}`, s]));
-    for (const entry of unfinished) {
-      const status = statuses.get(`${entry.jobId}_${entry.taskId}`);
-      if (status) applyStatus(entry, status);
-    }
-    await sweep.ledgerFile.save(unfinished);
-  }
-  return sweep.items
-    .filter((item) => latest.has(item.index))
-    .map((item) => resultOf(item, latest.get(item.index)!, false));
+  if (latest.size === 0) return { results: [], goneRunDirs: [] };
+  const open = await session();
+  const faults = faultHandling(open.cluster, sweep.request.jobName, () => [], log);
+  const changed = await refreshUnfinished(open, [...latest.values()], faults);
+  if (changed.length > 0) await sweep.ledgerFile.save(changed);
+  const gone = await missingRunFolders(
+    open,
+    [...latest.values()].map((e) => e.runDir),
+    faults,
+  );
+  return {
+    results: sweep.items
+      .filter((item) => latest.has(item.index))
+      .map((item) => resultOf(item, latest.get(item.index)!, false)),
+    goneRunDirs: [...gone],
+  };
 }
 
-/** Cancels unfinished elements: the given indices, or everything of this job name still queued or running. */
+/**
+ * Cancels unfinished elements: the given indices, or everything of this job name still queued or
+ * running, as the cluster says now (the ledger may not have seen them end).
+ */
 export async function cancelSweep(
   sweep: PreparedSweep,
   session: () => Promise<Session>,
   indices?: number[],
+  log: (line: string) => void = () => {},
 ): Promise<LedgerEntry[]> {
   const latest = latestEntries(sweep);
-  const targets = (
+  const unfinished = (
     indices
       ? indices.map((i) => latest.get(i)).filter((e): e is LedgerEntry => !!e)
       : Object.values(sweep.ledger.entries)
   ).filter((e) => !isFinal(e.state));
+  if (unfinished.length === 0) return [];
+  const open = await session();
+  const faults = faultHandling(open.cluster, sweep.request.jobName, () => [], log);
+  const changed = await refreshUnfinished(open, unfinished, faults);
+  if (changed.length > 0) await sweep.ledgerFile.save(changed);
+  const targets = unfinished.filter((e) => !isFinal(e.state));
   if (targets.length === 0) return [];
-  const { scheduler } = await session();
   const jobs = [...new Set(targets.map((e) => e.jobId))].map((jobId) => ({ jobId, offset: 0, taskIds: [] }));
-  await scheduler.cancel(jobs, indices ? targets.map((e) => ({ jobId: e.jobId, taskId: e.taskId })) : undefined);
+  await faults.retry(() =>
+    open.scheduler.cancel(jobs, indices ? targets.map((e) => ({ jobId: e.jobId, taskId: e.taskId })) : undefined),
+  );
   return targets;
 }

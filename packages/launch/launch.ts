@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { createTarballFromEntries } from '../bundle';
-import { DEFAULT_PATIENCE_SECONDS } from '../config';
 import type { ArrayJob } from '../scheduler';
 import {
   encodeArgv,
@@ -13,7 +12,7 @@ import {
   type SlurmState,
 } from '../slurm';
 import { chunkForArraySize, compressIndices } from '../sweep';
-import { GaveUpError, patiently, type Patience, type RetryScope } from './faults';
+import { faultHandling, GaveUpError, type FaultHandling } from './faults';
 import { takeLaunchLock, type HeldLock } from './launch-lock';
 import { applyStatus, jobsOf, type LedgerEntry } from './ledger';
 import { planLaunch, type SweepIndex } from './plan';
@@ -64,7 +63,12 @@ export async function* launchSweep(
 
   const session = await openSession();
   const tracked: Tracked[] = [];
-  const faults = faultHandling(sweep, session, tracked, options);
+  const faults = faultHandling(
+    session.cluster,
+    request.jobName,
+    () => [...new Set(tracked.map((t) => t.entry.jobId))],
+    options.log,
+  );
   const replan = async (changed: LedgerEntry[]) => {
     if (changed.length > 0) await sweep.ledgerFile.save(changed);
     sweep.plan = planLaunch(sweep.items, sweep.ledger, request.force ?? false);
@@ -75,8 +79,7 @@ export async function* launchSweep(
     await refreshUnfinished(
       session,
       sweep.plan.attach.map((a) => a.entry),
-      faults.scope,
-      faults.patience,
+      faults,
     ),
   );
   yield* newlyDone();
@@ -92,7 +95,7 @@ export async function* launchSweep(
       if (!request.force) {
         const news = newerThanLedger(sweep.ledger, parseRecoveredRuns(lock.output));
         for (const entry of news) sweep.ledger.entries[entry.fingerprint] = entry;
-        await refreshUnfinished(session, news, faults.scope, faults.patience);
+        await refreshUnfinished(session, news, faults);
         await replan(news);
         yield* newlyDone();
       }
@@ -109,32 +112,6 @@ export async function* launchSweep(
   }
   if (!options.wait) return;
   yield* watch(sweep, session, tracked, faults, options);
-}
-
-/** How faults are met during one launch: its scope (for messages), the cluster's patience. */
-interface FaultHandling {
-  scope: RetryScope;
-  patience: Patience;
-  /** Runs an operation that is safe to run twice until it succeeds, under the patience. */
-  retry<T>(operation: () => Promise<T>): Promise<T>;
-}
-
-function faultHandling(
-  sweep: PreparedSweep,
-  session: Session,
-  tracked: Tracked[],
-  options: LaunchOptions,
-): FaultHandling {
-  const scope: RetryScope = {
-    cluster: session.cluster.name,
-    jobName: sweep.request.jobName,
-    jobs: () => [...new Set(tracked.map((t) => t.entry.jobId))],
-  };
-  const patience = {
-    patienceMs: (session.cluster.profile.patience ?? DEFAULT_PATIENCE_SECONDS) * 1000,
-    log: options.log,
-  };
-  return { scope, patience, retry: (operation) => patiently(operation, scope, patience) };
 }
 
 interface Tracked {

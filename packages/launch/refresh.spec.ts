@@ -4,12 +4,17 @@ import { join } from 'node:path';
 import type { ArrayJob, Scheduler } from '../scheduler';
 import type { ElementStatus } from '../slurm';
 import { LocalTransport } from '../transport';
+import { faultHandling } from './faults';
 import type { LedgerEntry } from './ledger';
 import { missingRunFolders, refreshUnfinished } from './refresh';
 import type { Session } from './session';
 
-const scope = { cluster: 'lab', jobName: 'mnist', jobs: () => [] };
-const patience = { patienceMs: 1000, log: () => {} };
+const faults = faultHandling(
+  { name: 'lab', scheduler: 'slurm', transport: 'ssh', profile: { remoteRoot: '~' } },
+  'mnist',
+  () => [],
+  () => {},
+);
 
 function entry(runDir: string, runIndex: number, state: LedgerEntry['state']): LedgerEntry {
   return {
@@ -56,7 +61,7 @@ describe('refreshUnfinished', () => {
       { jobId: '612', taskId: 0, state: 'FAILED', exitCode: 1 },
       { jobId: '612', taskId: 1, state: 'RUNNING' },
     ]);
-    const changed = await refreshUnfinished(session, entries, scope, patience);
+    const changed = await refreshUnfinished(session, entries, faults);
     expect(polls).toEqual([[{ jobId: '612', offset: 0, taskIds: [0, 1, 2, 3, 4] }]]);
     expect(entries.map((e) => [e.state, e.exitCode])).toEqual([
       ['FAILED', 1],
@@ -72,7 +77,7 @@ describe('refreshUnfinished', () => {
 
   it('costs nothing when everything is final', async () => {
     const { session, polls } = sessionWith([]);
-    expect(await refreshUnfinished(session, [entry(runDir, 5, 'COMPLETED')], scope, patience)).toEqual([]);
+    expect(await refreshUnfinished(session, [entry(runDir, 5, 'COMPLETED')], faults)).toEqual([]);
     expect(polls).toEqual([]);
   });
 });
@@ -82,6 +87,6 @@ describe('missingRunFolders', () => {
     const here = mkdtempSync(join(tmpdir(), 'nx-slurm-missing-'));
     const { session } = sessionWith([]);
     const gone = join(here, 'deleted run');
-    expect(await missingRunFolders(session, [here, gone, gone], scope, patience)).toEqual(new Set([gone]));
+    expect(await missingRunFolders(session, [here, gone, gone], faults)).toEqual(new Set([gone]));
   });
 });

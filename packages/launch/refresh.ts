@@ -1,5 +1,5 @@
 import { isFinal } from '../slurm';
-import { patiently, type Patience, type RetryScope } from './faults';
+import type { FaultHandling } from './faults';
 import { applyStatus, jobsOf, type LedgerEntry } from './ledger';
 import { runFiles } from './remote-layout';
 import { MISSING_FOLDERS, parseTails, TAILS } from './remote-scripts';
@@ -17,12 +17,11 @@ const MARKER_BYTES = 32;
 export async function refreshUnfinished(
   session: Session,
   entries: LedgerEntry[],
-  scope: RetryScope,
-  patience: Patience,
+  faults: FaultHandling,
 ): Promise<LedgerEntry[]> {
   const unfinished = entries.filter((entry) => !isFinal(entry.state));
   if (unfinished.length === 0) return [];
-  const statuses = await patiently(() => session.scheduler.poll(jobsOf(unfinished)), scope, patience);
+  const statuses = await faults.retry(() => session.scheduler.poll(jobsOf(unfinished)));
   const byElement = new Map(statuses.map((status) => [`${status.jobId}_${status.taskId}`, status]));
   const before = new Map(unfinished.map((entry) => [entry, JSON.stringify(entry)]));
   const unlisted: LedgerEntry[] = [];
@@ -33,10 +32,8 @@ export async function refreshUnfinished(
   }
   if (unlisted.length > 0) {
     const markers = unlisted.map((entry) => runFiles(entry.runDir).exitMarker(entry.runIndex));
-    const result = await patiently(
-      () => session.transport.exec(['bash', '-c', TAILS, 'nx-slurm', String(MARKER_BYTES), ...markers]),
-      scope,
-      patience,
+    const result = await faults.retry(() =>
+      session.transport.exec(['bash', '-c', TAILS, 'nx-slurm', String(MARKER_BYTES), ...markers]),
     );
     const tails = parseTails(result.stdout);
     unlisted.forEach((entry, k) => {
@@ -53,15 +50,12 @@ export async function refreshUnfinished(
 export async function missingRunFolders(
   session: Session,
   runDirs: string[],
-  scope: RetryScope,
-  patience: Patience,
+  faults: FaultHandling,
 ): Promise<Set<string>> {
   const unique = [...new Set(runDirs)];
   if (unique.length === 0) return new Set();
-  const result = await patiently(
-    () => session.transport.exec(['bash', '-c', MISSING_FOLDERS, 'nx-slurm', ...unique]),
-    scope,
-    patience,
+  const result = await faults.retry(() =>
+    session.transport.exec(['bash', '-c', MISSING_FOLDERS, 'nx-slurm', ...unique]),
   );
   return new Set(result.stdout.split('\0').filter(Boolean));
 }

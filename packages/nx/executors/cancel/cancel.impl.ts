@@ -10,7 +10,7 @@ export default function cancelExecutor(options: RunFlags, context: ExecutorConte
     context,
     async (sweep, session) => {
       const indices = options.index === undefined ? undefined : [Number(options.index)];
-      const cancelled = await cancelSweep(sweep, session, indices);
+      const cancelled = await cancelSweep(sweep, session, indices, print);
       print(
         cancelled.length === 0
           ? `${sweep.request.jobName}: nothing queued or running to cancel.`

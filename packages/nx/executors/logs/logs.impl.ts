@@ -1,6 +1,14 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { isFinal } from '../../../slurm';
-import { knownEntries, runFiles, type LedgerEntry, type Session } from '../../../launch';
+import {
+  faultHandling,
+  goneRunFolder,
+  knownEntries,
+  missingRunFolders,
+  runFiles,
+  type LedgerEntry,
+  type Session,
+} from '../../../launch';
 import type { RunFlags } from '../../sweep-request';
 import { TARGETS } from '../../targets';
 import { withSweep } from '../with-sweep';
@@ -33,6 +41,18 @@ export default function logsExecutor(options: LogsOptions, context: ExecutorCont
       const files = runFiles(entry.runDir);
       const path = options.stderr ? files.stderr(entry.runIndex) : files.stdout(entry.runIndex);
       const open = await session();
+      const faults = faultHandling(
+        open.cluster,
+        sweep.request.jobName,
+        () => [],
+        (line) => process.stderr.write(`${line}\n`),
+      );
+      if ((await missingRunFolders(open, [entry.runDir], faults)).size > 0) {
+        process.stderr.write(
+          `nx-slurm: ${sweep.request.jobName}/${index}: ${goneRunFolder(entry.runDir, open.cluster.name)}\n`,
+        );
+        return false;
+      }
       if (!options.follow) {
         process.stdout.write(await readLog(open, path, 0));
         return true;

@@ -1,5 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { countStates, currentResults, progressLine, resultsTable } from '../../../launch';
+import { countStates, currentResults, goneRunFolder, progressLine, resultsTable } from '../../../launch';
 import type { RunFlags } from '../../sweep-request';
 import { TARGETS } from '../../targets';
 import { print, withSweep } from '../with-sweep';
@@ -10,7 +10,7 @@ export default function statusExecutor(options: RunFlags, context: ExecutorConte
     options,
     context,
     async (sweep, session) => {
-      const results = await currentResults(sweep, session, print);
+      const { results, goneRunDirs } = await currentResults(sweep, session, print);
       if (results.length === 0) {
         print(
           `${sweep.request.jobName}: no run yet on ${sweep.request.cluster.name}. Start one with \`nx run ${context.projectName}:${TARGETS.array}\`.`,
@@ -18,6 +18,7 @@ export default function statusExecutor(options: RunFlags, context: ExecutorConte
         return true;
       }
       print(resultsTable(results));
+      for (const runDir of goneRunDirs) print(goneRunFolder(runDir, sweep.request.cluster.name));
       const counts = countStates(results.map((r) => r.state));
       print(progressLine(sweep.request.jobName, { ...counts, total: sweep.items.length }));
       const neverRun = sweep.items.length - results.length;
