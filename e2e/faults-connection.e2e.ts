@@ -15,7 +15,9 @@ time.sleep(float(sys.argv[sys.argv.index("--seconds") + 1]))
 print("index", os.environ["NX_SLURM_INDEX"], "done", flush=True)
 `;
 
-const LOST = /lost the connection to lab; the jobs keep running\. Reconnecting \(attempt 1, next in \d+ s\)/;
+/** Printed by the wait after each poll that changed something (the first one always does). */
+const PROGRESS = /: \d+\/2 done, /;
+const LOST = /lost the connection to lab[\w-]*; the jobs keep running\. Reconnecting \(attempt 1, next in \d+ s\)/;
 
 describe('a dropped connection during the wait', () => {
   let link: SshLink;
@@ -52,7 +54,8 @@ describe('a dropped connection during the wait', () => {
   it('a cut connection is reopened with back-off and the wait goes on: every index reported, one array', async () => {
     const run = startNx(ws, ['run', 'cut:slurm-array']);
     try {
-      await run.waitForOutput(/submitted job \d+/, 90_000);
+      // the launch is in its wait: it has printed a progress line
+      await run.waitForOutput(PROGRESS, 90_000);
       const before = link.proxy.counters().connections;
       link.proxy.cutAll();
       await run.waitForOutput(LOST, 30_000);
@@ -71,7 +74,7 @@ describe('a dropped connection during the wait', () => {
   it('a silent drop (no reset, no reply) is noticed by keep-alives, and the wait goes on', async () => {
     const run = startNx(ws, ['run', 'silent:slurm-array']);
     try {
-      await run.waitForOutput(/submitted job \d+/, 90_000);
+      await run.waitForOutput(PROGRESS, 90_000);
       link.proxy.setSilent(true);
       await run.waitForOutput(LOST, 30_000);
       link.proxy.setSilent(false);
@@ -90,6 +93,7 @@ describe('a dropped connection during the wait', () => {
     let jobId: string;
     try {
       jobId = (await run.waitForOutput(/submitted job (\d+)/, 90_000))[1];
+      await run.waitForOutput(PROGRESS, 90_000);
       await link.takeAway();
       const result = await run.exited;
       const text = output(result);

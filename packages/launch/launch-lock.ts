@@ -99,7 +99,7 @@ export interface HeldLock {
   output: string;
   /** Extends the lease; fails when another launch took the lock meanwhile. */
   renew(): Promise<void>;
-  /** Gives the lock back (if it is still ours): best effort, the lease ends it anyway. */
+  /** Gives the lock back if it is still ours (else the lease ends it). */
   release(): Promise<void>;
 }
 
@@ -155,7 +155,7 @@ export async function takeLaunchLock(session: Session, lockDir: string, options:
             );
         },
         release: async () => {
-          await transport.exec(['bash', '-c', RELEASE_LOCK, 'nx-slurm', lockDir, token]).catch(() => undefined);
+          await patiently(() => transport.exec(['bash', '-c', RELEASE_LOCK, 'nx-slurm', lockDir, token]), scope, options);
         },
       };
     }
