@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -577,6 +577,19 @@ describe('launchSweep: retries of transient failures', () => {
     expect(fake.polls.at(-1)).toEqual([{ jobId: '102', offset: 0, taskIds: [1] }]);
     const entry = (await readLedger()).entries[sweep.items[1].fingerprint];
     expect(entry).toMatchObject({ state: 'COMPLETED', attempts: 3, jobId: '102', runDir });
+  });
+
+  it('follows the job another launch resubmitted an element in, instead of resubmitting it again', async () => {
+    fake.script = { 1: ['RUNNING', 'NODE_FAIL', { state: 'COMPLETED', exitCode: 0 }] };
+    let polls = 0;
+    fake.onPoll = () => {
+      // another clone, attached to the same job, saw the NODE_FAIL first and resubmitted index 1
+      if (++polls === 2) appendFileSync(join(fake.submits[0].runDir, 'jobs'), '777 0 1\n');
+    };
+    const { results, logs } = await launch(request({ retries: 2 }));
+    expect(fake.submits).toHaveLength(1);
+    expect(logs).toContain('exp/1: NODE_FAIL, already resubmitted by another launch as job 777: following it');
+    expect(byIndex(results).get(1)).toMatchObject({ state: 'COMPLETED', jobId: '777', taskId: 1 });
   });
 
   it('with retries: 0 a NODE_FAIL is a final failure', async () => {

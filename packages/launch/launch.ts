@@ -344,35 +344,64 @@ async function observe(
   return JSON.stringify(t.entry) !== before;
 }
 
+/**
+ * Resubmits elements lost to the infrastructure, under the launch lock: another launch following
+ * the same job (another clone) may have resubmitted them already, and then its job is followed.
+ */
 async function resubmit(
   sweep: PreparedSweep,
   session: Session,
   retry: Tracked[],
   faults: FaultHandling,
 ): Promise<void> {
-  const byRun = groupBy(retry, (t) => `${t.entry.runDir}\0${t.entry.offset}`);
-  for (const group of byRun.values()) {
-    const { runDir, offset } = group[0].entry;
-    const job = await submitArray(
-      sweep,
-      session,
-      runDir,
-      { offset, taskIds: group.map((t) => t.entry.taskId) },
-      faults,
-    );
-    for (const t of group) {
+  const { jobName } = sweep.request;
+  const lock = await takeLaunchLock(session, session.layout.launchLock(jobName), {
+    ...faults.patience,
+    scope: faults.scope,
+    then: ['bash', '-c', RECOVER_RUNS, 'nx-slurm', session.layout.jobRuns(jobName)],
+  });
+  try {
+    const recorded = new Map(parseRecoveredRuns(lock.output).map((e) => [`${e.runDir}\0${e.runIndex}`, e]));
+    const ours: Tracked[] = [];
+    for (const t of retry) {
+      const latest = recorded.get(`${t.entry.runDir}\0${t.entry.runIndex}`);
+      if (!latest || latest.attempts <= t.entry.attempts) {
+        ours.push(t);
+        continue;
+      }
       faults.patience.log(
-        `${sweep.request.jobName}/${t.entry.runIndex}: ${t.entry.state}, resubmitted as job ${job.jobId} (attempt ${t.entry.attempts + 1})`,
+        `${jobName}/${t.entry.runIndex}: ${t.entry.state}, already resubmitted by another launch as job ${latest.jobId}: following it`,
       );
-      Object.assign(t.entry, {
-        jobId: job.jobId,
-        state: 'PENDING',
-        attempts: t.entry.attempts + 1,
-        ...{ exitCode: undefined, signal: undefined, start: undefined, end: undefined, node: undefined },
-      });
+      Object.assign(
+        t.entry,
+        { jobId: latest.jobId, taskId: latest.taskId, state: 'PENDING', attempts: latest.attempts },
+        FORGOTTEN,
+      );
     }
+    for (const group of groupBy(ours, (t) => `${t.entry.runDir}\0${t.entry.offset}`).values()) {
+      const { runDir, offset } = group[0].entry;
+      await lock.renew();
+      const job = await submitArray(
+        sweep,
+        session,
+        runDir,
+        { offset, taskIds: group.map((t) => t.entry.taskId) },
+        faults,
+      );
+      for (const t of group) {
+        faults.patience.log(
+          `${jobName}/${t.entry.runIndex}: ${t.entry.state}, resubmitted as job ${job.jobId} (attempt ${t.entry.attempts + 1})`,
+        );
+        Object.assign(t.entry, { jobId: job.jobId, state: 'PENDING', attempts: t.entry.attempts + 1 }, FORGOTTEN);
+      }
+    }
+  } finally {
+    await lock.release();
   }
 }
+
+/** What a new attempt of an element does not inherit from the lost one. */
+const FORGOTTEN = { exitCode: undefined, signal: undefined, start: undefined, end: undefined, node: undefined };
 
 /**
  * One command for the log tails of everything that just finished, and their exit markers: squeue
