@@ -155,7 +155,11 @@ export async function takeLaunchLock(session: Session, lockDir: string, options:
             );
         },
         release: async () => {
-          await patiently(() => transport.exec(['bash', '-c', RELEASE_LOCK, 'nx-slurm', lockDir, token]), scope, options);
+          await patiently(
+            () => transport.exec(['bash', '-c', RELEASE_LOCK, 'nx-slurm', lockDir, token]),
+            scope,
+            options,
+          );
         },
       };
     }
