@@ -105,13 +105,16 @@ describe("Slurm's controller out of reach", () => {
 
   it('a sbatch reply lost with the connection: the array is found by its token, not submitted again', async () => {
     // sbatch's request is held on its way to the controller, then the connection drops: the
-    // array is accepted after the launcher lost the reply
+    // array is accepted after the launcher lost the reply (within slurmctld's 10 s message timeout)
+    controller.proxy.resetCounters();
     controller.proxy.setSilent(true);
     const run = startNx(ws, ['run', 'lost-reply:slurm-array']);
     try {
       await waitFor(() => controller.proxy.counters().bytesUp > 0, {
         what: "sbatch's request to reach the controller's link",
         timeoutMs: 90_000,
+        intervalMs: 20,
+        maxIntervalMs: 100,
       });
       link.proxy.cutAll();
       await run.waitForOutput(/lost the connection to lab/, 30_000);
