@@ -34,7 +34,12 @@ export async function knownEntries(
   session: () => Promise<Session>,
   log: (line: string) => void,
 ): Promise<Map<number, LedgerEntry>> {
-  if (Object.keys(sweep.ledger.entries).length === 0) await recoverIfEmpty(sweep, await session(), log);
+  if (Object.keys(sweep.ledger.entries).length === 0) {
+    const open = await session();
+    await faultHandling(open.cluster, sweep.request.jobName, () => [], log).retry(() =>
+      recoverIfEmpty(sweep, open, log),
+    );
+  }
   return latestEntries(sweep);
 }
 

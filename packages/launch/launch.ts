@@ -73,7 +73,7 @@ export async function* launchSweep(
     if (changed.length > 0) await sweep.ledgerFile.save(changed);
     sweep.plan = planLaunch(sweep.items, sweep.ledger, request.force ?? false);
   };
-  if (!request.force && (await recoverIfEmpty(sweep, session, options.log)) > 0) await replan([]);
+  if (!request.force && (await faults.retry(() => recoverIfEmpty(sweep, session, options.log))) > 0) await replan([]);
   // the ledger is a cache: what it says is queued or running is asked again before it is trusted
   await replan(
     await refreshUnfinished(
