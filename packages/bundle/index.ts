@@ -1,3 +1,2 @@
-export { listBundleFiles, type ListOptions } from './list-files';
-export { createTarball, createTarballFromEntries, type TarEntry, type Tarball } from './tarball';
+export { createTarballFromEntries } from './tarball';
 export { bundleProject, type Bundle } from './bundle';

@@ -1,10 +1,11 @@
 import type { Dirent } from 'node:fs';
 import { access, readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
+import { WORKSPACE_STATE_DIR } from '../config';
 import { compileExcludes, isIgnoredByGitignore, parseGitignore, type IgnoreRule } from './ignore-rules';
 
 /** Never shipped: VCS data, dependencies, build output, caches, nx-slurm's own state. */
-const SKIPPED_NAMES = new Set(['.git', 'node_modules', '.nx', '.nx-slurm', 'dist', '__pycache__']);
+const SKIPPED_NAMES = new Set(['.git', 'node_modules', '.nx', WORKSPACE_STATE_DIR, 'dist', '__pycache__']);
 const SKIPPED_SUFFIXES = ['.pyc'];
 
 export interface ListOptions {

@@ -24,7 +24,7 @@ const hpc = {
 };
 
 describe('parsePluginOptions', () => {
-  it('accepts the example of the design document', () => {
+  it('accepts a default cluster with a full profile', () => {
     const options = { defaultCluster: 'hpc', clusters: { hpc } };
     expect(parsePluginOptions(options)).toEqual(options);
   });

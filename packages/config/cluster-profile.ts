@@ -1,20 +1,19 @@
 import { z } from 'zod';
+import { ENV_NAME } from '../shell';
 import { resourcesSchema } from './resources';
 
 /** Built in: this machine, no Slurm. It needs no profile and may not be redefined. */
 export const LOCAL_CLUSTER = 'local';
-export const DEFAULT_REMOTE_ROOT = '~/nx-slurm';
-/** Relative to the workspace root, where the `local` transport starts. */
-export const LOCAL_REMOTE_ROOT = '.nx-slurm/local';
+const DEFAULT_REMOTE_ROOT = '~/nx-slurm';
 /** Long enough for a controller restart or a Wi-Fi change, short enough that a lost cluster is said soon. */
 export const DEFAULT_PATIENCE_SECONDS = 300;
+/** SSH keep-alives are on by default, unlike OpenSSH's: a wait must notice a link that died without a word. */
 export const DEFAULT_SERVER_ALIVE_SECONDS = 15;
-/** OpenSSH's ServerAliveCountMax default. */
-export const SERVER_ALIVE_COUNT_MAX = 3;
 
-const CLUSTER_NAME = /^[A-Za-z0-9._-]+$/;
+/** The names a cluster profile may have: they appear in --cluster and in folder names. */
+export const CLUSTER_NAME = /^[A-Za-z0-9._-]+$/;
 
-export const clusterProfileSchema = z
+const clusterProfileSchema = z
   .strictObject({
     host: z
       .string()
@@ -36,7 +35,9 @@ export const clusterProfileSchema = z
       .string()
       .min(1)
       .optional()
-      .describe('known_hosts file the host key is verified against ("~" allowed). Default: ~/.ssh/known_hosts.'),
+      .describe(
+        'known_hosts file the host key is verified against ("~" allowed). Default: UserKnownHostsFile from ~/.ssh/config, else ~/.ssh/known_hosts.',
+      ),
     proxyJump: z
       .string()
       .min(1)
@@ -91,10 +92,13 @@ export const clusterProfileSchema = z
       .min(1)
       .optional()
       .describe(
-        `Seconds between SSH keep-alives, as OpenSSH's ServerAliveInterval: ${SERVER_ALIVE_COUNT_MAX} unanswered ones end a connection that died silently, so it is reopened. Default: ServerAliveInterval from ~/.ssh/config, else ${DEFAULT_SERVER_ALIVE_SECONDS}.`,
+        `Seconds between SSH keep-alives, as OpenSSH's ServerAliveInterval: three unanswered ones end a connection that died silently, so it is reopened. Default: ServerAliveInterval from ~/.ssh/config, else ${DEFAULT_SERVER_ALIVE_SECONDS}.`,
       ),
     slurmEnv: z
-      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a variable name of letters, digits and _'), z.string())
+      .record(
+        z.string().regex(ENV_NAME, 'a variable name of letters, digits and _, not starting with a digit'),
+        z.string(),
+      )
       .optional()
       .describe(
         'Environment of the Slurm commands nx-slurm runs on this cluster (sbatch, squeue, sacct, scancel, scontrol), e.g. {"SLURM_CONF": "/etc/slurm/other-cluster.conf"}; jobs inherit it, as sbatch exports its environment.',

@@ -1,20 +1,11 @@
 import type { z } from 'zod';
 import { configErrorFromZod, ConfigError } from './config-error';
 import { findJsonSyntaxError } from './json-syntax';
-import {
-  arrayExecutorOptionsSchema,
-  sweepConfigSchema,
-  type ArrayExecutorOptions,
-  type SweepConfig,
-} from './sweep-config';
+import { sweepConfigSchema, type SweepConfig } from './sweep-config';
 import { pluginOptionsSchema, type PluginOptions } from './cluster-profile';
 
 export function parseSweepConfig(value: unknown, file: string): SweepConfig {
   return parseWith(sweepConfigSchema, value, file);
-}
-
-export function parseArrayExecutorOptions(value: unknown, file: string): ArrayExecutorOptions {
-  return parseWith(arrayExecutorOptionsSchema, value, file);
 }
 
 /** Options of the plugin entry in nx.json; a plugin registered without options has none. */

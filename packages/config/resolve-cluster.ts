@@ -1,6 +1,7 @@
 import { closestName } from './closest-name';
 import { ConfigError } from './config-error';
-import { LOCAL_CLUSTER, LOCAL_REMOTE_ROOT, type ClusterProfile, type PluginOptions } from './cluster-profile';
+import { LOCAL_CLUSTER, type ClusterProfile, type PluginOptions } from './cluster-profile';
+import { LOCAL_REMOTE_ROOT } from './workspace-state';
 
 export type ResolvedCluster =
   | { name: typeof LOCAL_CLUSTER; scheduler: 'local'; transport: 'local'; profile: ClusterProfile }

@@ -1,5 +1,5 @@
 import { ConfigError } from './config-error';
-import { parseArrayExecutorOptions, parseSweepConfig } from './parse';
+import { parseSweepConfig } from './parse';
 
 const FILE = 'apps/exp/slurm.json';
 
@@ -17,7 +17,7 @@ function errorOf(value: unknown, parse = parseSweepConfig): ConfigError {
 const minimal = { command: 'python train.py' };
 
 describe('parseSweepConfig', () => {
-  it('accepts the example of the design document', () => {
+  it('accepts a sweep that sets every field', () => {
     const config = {
       $schema: '../../node_modules/nx-slurm/slurm.schema.json',
       cluster: 'hpc',
@@ -235,22 +235,5 @@ describe('resources', () => {
     );
     expect(errorOf({ ...minimal, resources: { account: 'a b' } }).path).toBe('resources.account');
     expect(errorOf({ ...minimal, resources: { qos: '' } }).path).toBe('resources.qos');
-  });
-});
-
-describe('parseArrayExecutorOptions', () => {
-  it('accepts the sweep plus force and dryRun', () => {
-    expect(parseArrayExecutorOptions({ ...minimal, cluster: 'hpc', force: true, dryRun: false }, FILE)).toEqual({
-      ...minimal,
-      cluster: 'hpc',
-      force: true,
-      dryRun: false,
-      retries: 0,
-    });
-  });
-
-  it('rejects unknown keys and a non-boolean force', () => {
-    expect(errorOf({ ...minimal, forse: true }, parseArrayExecutorOptions).message).toContain('did you mean "force"?');
-    expect(errorOf({ ...minimal, force: 'yes' }, parseArrayExecutorOptions).expected).toBe('a boolean');
   });
 });

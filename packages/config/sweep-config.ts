@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { splitShellWords } from '../sweep';
+import { ENV_NAME, isReservedEnvName, RESERVED_ENV_PREFIXES, splitShellWords } from '../shell';
 import { resourcesSchema } from './resources';
 import { closestName } from './closest-name';
-
-const RESERVED_ENV_PREFIXES = ['NX_SLURM_', 'SLURM_'];
 
 /** A value an argument can take: what JSON offers besides objects, arrays and null. */
 const scalarSchema = z.union([z.number(), z.string(), z.boolean()]);
@@ -70,8 +68,8 @@ const envSchema = z
   .record(
     z
       .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a variable name of letters, digits and _, not starting with a digit')
-      .refine((name) => !RESERVED_ENV_PREFIXES.some((prefix) => name.startsWith(prefix)), {
+      .regex(ENV_NAME, 'a variable name of letters, digits and _, not starting with a digit')
+      .refine((name) => !isReservedEnvName(name), {
         message: `a name not starting with ${RESERVED_ENV_PREFIXES.join(' or ')} (nx-slurm and Slurm set those)`,
       }),
     z.string(),
@@ -112,7 +110,9 @@ export const sweepConfigSchema = z
     libraries: z
       .array(z.string().min(1))
       .optional()
-      .describe('Workspace folders or Nx project names shipped as their own bundles and put on PYTHONPATH.'),
+      .describe(
+        'Code put on PYTHONPATH, each entry shipped as its own bundle: an existing workspace folder ships that folder; any other entry must name an Nx project, whose root ships.',
+      ),
     maxConcurrent: z
       .int()
       .min(1)

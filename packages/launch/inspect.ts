@@ -1,6 +1,7 @@
 import { isFinal } from '../slurm';
 import { faultHandling } from './faults';
-import type { LedgerEntry } from './ledger';
+import type { Ledger, LedgerEntry } from './ledger';
+import type { SweepIndex } from './plan';
 import type { PreparedSweep } from './prepare';
 import { resultOf } from './launch';
 import type { IndexResult } from './report';
@@ -12,17 +13,17 @@ import type { Session } from './session';
  * The latest known entry of each requested index: its exact fingerprint if it ran, else the
  * newest run of the same arguments (older code), so status and logs still find it after an edit.
  */
-export function latestEntries(sweep: PreparedSweep): Map<number, LedgerEntry> {
-  const replicateKey = (argv: string[], occurrence = 0) => JSON.stringify([argv, occurrence]);
+function latestEntries(items: readonly SweepIndex[], ledger: Ledger): Map<number, LedgerEntry> {
+  const replicateKey = (argv: readonly string[], occurrence = 0) => JSON.stringify([argv, occurrence]);
   const newestByArgs = new Map<string, LedgerEntry>();
-  for (const entry of Object.values(sweep.ledger.entries)) {
+  for (const entry of Object.values(ledger.entries)) {
     const key = replicateKey(entry.argv, entry.occurrence);
     const known = newestByArgs.get(key);
     if (!known || known.runId < entry.runId) newestByArgs.set(key, entry);
   }
   const latest = new Map<number, LedgerEntry>();
-  for (const item of sweep.items) {
-    const entry = sweep.ledger.entries[item.fingerprint] ?? newestByArgs.get(replicateKey(item.argv, item.occurrence));
+  for (const item of items) {
+    const entry = ledger.entries[item.fingerprint] ?? newestByArgs.get(replicateKey(item.argv, item.occurrence));
     if (entry) latest.set(item.index, entry);
   }
   return latest;
@@ -34,13 +35,11 @@ export async function knownEntries(
   session: () => Promise<Session>,
   log: (line: string) => void,
 ): Promise<Map<number, LedgerEntry>> {
-  if (Object.keys(sweep.ledger.entries).length === 0) {
-    const open = await session();
-    await faultHandling(open.cluster, sweep.request.jobName, () => [], log).retry(() =>
-      recoverIfEmpty(sweep, open, log),
-    );
-  }
-  return latestEntries(sweep);
+  if (Object.keys(sweep.ledger.entries).length > 0) return latestEntries(sweep.items, sweep.ledger);
+  const open = await session();
+  const faults = faultHandling(open.cluster, sweep.request.jobName, () => [], log);
+  const recovered = await faults.retry(() => recoverIfEmpty(sweep, open, log));
+  return latestEntries(sweep.items, recovered ?? sweep.ledger);
 }
 
 export interface CurrentResults {
@@ -50,7 +49,7 @@ export interface CurrentResults {
 }
 
 /**
- * Current results of the sweep's indices: unfinished ones asked again in one poll, and the run
+ * Current results of the sweep's indices: unfinished ones asked again in one poll, and their run
  * folders checked, so a deleted one is said to be gone rather than read as it was.
  */
 export async function currentResults(
@@ -62,19 +61,25 @@ export async function currentResults(
   if (latest.size === 0) return { results: [], goneRunDirs: [] };
   const open = await session();
   const faults = faultHandling(open.cluster, sweep.request.jobName, () => [], log);
-  const changed = await refreshUnfinished(open, [...latest.values()], faults);
-  if (changed.length > 0) await sweep.ledgerFile.save(changed);
+  const refreshed = await refreshUnfinished(open, [...latest.values()], faults);
+  if (refreshed.length > 0) await sweep.ledgerFile.save(refreshed);
   const gone = await missingRunFolders(
     open,
-    [...latest.values()].map((e) => e.runDir),
+    [...latest.values()].map((entry) => entry.runDir),
     faults,
   );
-  return {
-    results: sweep.items
-      .filter((item) => latest.has(item.index))
-      .map((item) => resultOf(item, latest.get(item.index)!, false)),
-    goneRunDirs: [...gone],
-  };
+  const items = sweep.items.filter((item) => latest.has(item.index));
+  const entries = current(
+    items.map((item) => latest.get(item.index)!),
+    refreshed,
+  );
+  return { results: items.map((item, k) => resultOf(item, entries[k], false)), goneRunDirs: [...gone] };
+}
+
+/** These entries, each replaced by its refreshed version when there is one. */
+function current(entries: readonly LedgerEntry[], refreshed: readonly LedgerEntry[]): LedgerEntry[] {
+  const byFingerprint = new Map(refreshed.map((entry) => [entry.fingerprint, entry]));
+  return entries.map((entry) => byFingerprint.get(entry.fingerprint) ?? entry);
 }
 
 /**
@@ -87,7 +92,7 @@ export async function cancelSweep(
   indices?: number[],
   log: (line: string) => void = () => {},
 ): Promise<LedgerEntry[]> {
-  const latest = latestEntries(sweep);
+  const latest = latestEntries(sweep.items, sweep.ledger);
   const unfinished = (
     indices
       ? indices.map((i) => latest.get(i)).filter((e): e is LedgerEntry => !!e)
@@ -96,9 +101,9 @@ export async function cancelSweep(
   if (unfinished.length === 0) return [];
   const open = await session();
   const faults = faultHandling(open.cluster, sweep.request.jobName, () => [], log);
-  const changed = await refreshUnfinished(open, unfinished, faults);
-  if (changed.length > 0) await sweep.ledgerFile.save(changed);
-  const targets = unfinished.filter((e) => !isFinal(e.state));
+  const refreshed = await refreshUnfinished(open, unfinished, faults);
+  if (refreshed.length > 0) await sweep.ledgerFile.save(refreshed);
+  const targets = current(unfinished, refreshed).filter((e) => !isFinal(e.state));
   if (targets.length === 0) return [];
   const jobs = [...new Set(targets.map((e) => e.jobId))].map((jobId) => ({ jobId, offset: 0, taskIds: [] }));
   await faults.retry(() =>

@@ -4,7 +4,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { LocalTransport } from '../transport';
-import { isDeadLocalHolder, parseLockVerdict, RELEASE_LOCK, TAKE_LOCK, takeLaunchLock } from './launch-lock';
+import { isDeadLocalHolder, parseLockVerdict, takeLaunchLock } from './launch-lock';
+import { RELEASE_LOCK, TAKE_LOCK } from './remote-scripts';
 import type { Session } from './session';
 
 /** TAKE_LOCK run by bash as the cluster runs it. */
@@ -13,7 +14,7 @@ function take(
   token: string,
   { lease = 60, holder = 'host=h pid=1', steal = '', then = [] as string[] } = {},
 ) {
-  return execFileSync('bash', ['-c', TAKE_LOCK, 'nx-slurm', lock, token, String(lease), holder, steal, ...then], {
+  return execFileSync('bash', ['-c', TAKE_LOCK.body, 'nx-slurm', lock, token, String(lease), holder, steal, ...then], {
     encoding: 'utf8',
   });
 }
@@ -34,9 +35,9 @@ describe('TAKE_LOCK and RELEASE_LOCK', () => {
   it('only the holder releases it', () => {
     const lock = lockIn();
     take(lock, 'aaa');
-    execFileSync('bash', ['-c', RELEASE_LOCK, 'nx-slurm', lock, 'bbb']);
+    execFileSync('bash', ['-c', RELEASE_LOCK.body, 'nx-slurm', lock, 'bbb']);
     expect(existsSync(lock)).toBe(true);
-    execFileSync('bash', ['-c', RELEASE_LOCK, 'nx-slurm', lock, 'aaa']);
+    execFileSync('bash', ['-c', RELEASE_LOCK.body, 'nx-slurm', lock, 'aaa']);
     expect(existsSync(lock)).toBe(false);
     expect(take(lock, 'bbb')).toBe('ACQUIRED\n');
   });
@@ -82,7 +83,7 @@ describe('takeLaunchLock', () => {
       then: ['echo', 'run folders'],
       sleep: async () => {
         // the other launch submits, records, and lets go
-        if (++waits === 2) execFileSync('bash', ['-c', RELEASE_LOCK, 'nx-slurm', lock, 'other']);
+        if (++waits === 2) execFileSync('bash', ['-c', RELEASE_LOCK.body, 'nx-slurm', lock, 'other']);
       },
     });
     expect(held.output).toBe('run folders\n');

@@ -1,53 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import { hostname, userInfo } from 'node:os';
-import { patiently, type Patience, type RetryScope } from './faults';
-import type { Session } from './session';
-
 /**
  * One launch at a time per sweep, across processes and machines: a lock folder in the sweep's
- * run folder on the cluster (`runs/<jobName>/.launch.lock`), taken with `mkdir` (atomic there)
+ * run folder on the cluster (`runs/<jobName>/.launch.lock`, TAKE_LOCK in remote-scripts.ts)
  * around "read the run folders, decide, submit, record", so a second launch reads what the first
  * submitted and attaches to it. The owner file says who holds it and until when (the cluster's
  * clock): a holder that died is taken over once its lease ends, or at once when it was a process
  * of this machine that no longer exists.
- *
- * Arguments: lock folder, token, lease seconds, holder text, token of a dead holder to take over
- * ('' for none), then a command to run once the lock is held (its output follows the verdict).
- * The first line is `ACQUIRED`, `TOOK_OVER <owner>` or `HELD <seconds left> <owner>`, where an
- * owner is `<token> <expires> <holder>`.
  */
-export const TAKE_LOCK = `set -u
-lock=$1; token=$2; lease=$3; holder=$4; steal=$5; shift 5
-mkdir -p "\${lock%/*}"
-now=$(date +%s)
-verdict=
-if mkdir "$lock" 2>/dev/null; then
-  verdict=ACQUIRED
-else
-  owner=$(cat "$lock/owner" 2>/dev/null || true)
-  held=\${owner%% *}
-  rest=\${owner#* }
-  expires=\${rest%% *}
-  # no owner yet: its creator is writing it, or died right after mkdir
-  case $expires in ''|*[!0-9]*) expires=$(( $(stat -c %Y "$lock" 2>/dev/null || echo "$now") + 60 ));; esac
-  if [ -n "$held" ] && [ "$held" = "$token" ]; then
-    verdict=ACQUIRED
-  elif [ "$now" -ge "$expires" ] || { [ -n "$steal" ] && [ "$held" = "$steal" ]; }; then
-    if mv "$lock" "$lock.stale.$token" 2>/dev/null && rm -rf "$lock.stale.$token" && mkdir "$lock" 2>/dev/null; then
-      verdict="TOOK_OVER $owner"
-    fi
-  fi
-  if [ -z "$verdict" ]; then printf 'HELD %s %s\\n' "$((expires - now))" "$owner"; exit 0; fi
-fi
-printf '%s %s %s\\n' "$token" "$((now + lease))" "$holder" > "$lock/owner.$token"
-mv -f "$lock/owner.$token" "$lock/owner"
-printf '%s\\n' "$verdict"
-[ $# -eq 0 ] || exec "$@"`;
-
-/** Removes the lock folder if this token still owns it. */
-export const RELEASE_LOCK = `owner=$(cat "$1/owner" 2>/dev/null || true)
-if [ "\${owner%% *}" = "$2" ]; then rm -rf "$1"; fi
-true`;
+import { randomBytes } from 'node:crypto';
+import { hostname, userInfo } from 'node:os';
+import { runRemoteScript } from '../transport';
+import { patiently, type Patience, type RetryScope } from './faults';
+import { RELEASE_LOCK, TAKE_LOCK } from './remote-scripts';
+import type { Session } from './session';
 
 export interface LockHolder {
   token: string;
@@ -122,16 +86,13 @@ export async function takeLaunchLock(session: Session, lockDir: string, options:
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = options.now ?? Date.now;
   const take = async (steal: string, then: string[]) => {
-    const result = await patiently(
-      () =>
-        transport.exec(['bash', '-c', TAKE_LOCK, 'nx-slurm', lockDir, token, String(leaseS), holder, steal, ...then]),
+    const printed = await patiently(
+      () => runRemoteScript(transport, TAKE_LOCK, [lockDir, token, String(leaseS), holder, steal, ...then]),
       scope,
       options,
     );
-    if (result.code !== 0)
-      throw new Error(`Could not take the launch lock ${lockDir} on ${transport.target}: ${result.stderr.trim()}`);
-    const newline = result.stdout.indexOf('\n');
-    return { verdict: parseLockVerdict(result.stdout.slice(0, newline)), output: result.stdout.slice(newline + 1) };
+    const newline = printed.indexOf('\n');
+    return { verdict: parseLockVerdict(printed.slice(0, newline)), output: printed.slice(newline + 1) };
   };
 
   const startedAt = now();
@@ -155,11 +116,7 @@ export async function takeLaunchLock(session: Session, lockDir: string, options:
             );
         },
         release: async () => {
-          await patiently(
-            () => transport.exec(['bash', '-c', RELEASE_LOCK, 'nx-slurm', lockDir, token]),
-            scope,
-            options,
-          );
+          await patiently(() => runRemoteScript(transport, RELEASE_LOCK, [lockDir, token]), scope, options);
         },
       };
     }

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { sweepConfigSchema, type ResolvedCluster } from '../config';
 import type { ArrayJob, Scheduler, SubmitRequest } from '../scheduler';
 import type { ElementStatus, SlurmState, SubmissionOutcome } from '../slurm';
-import { LocalTransport } from '../transport';
+import { resolveSweep } from '../sweep';
+import { LocalTransport, RemoteScriptError } from '../transport';
 import { launchSweep } from './launch';
 import type { Ledger } from './ledger';
 import { prepareSweep, type PreparedSweep, type SweepRequest } from './prepare';
@@ -134,16 +135,23 @@ const cluster = (): ResolvedCluster => ({
 });
 
 function request(config: Record<string, unknown> = {}, extra: Partial<SweepRequest> = {}): SweepRequest {
+  const sweep = resolveSweep(
+    {
+      config: sweepConfigSchema.parse({
+        command: COMMAND,
+        args: ['--lr 0.1', '--lr 0.2', '--lr 0.3'],
+        libraries: [LIBRARY],
+        ...config,
+      }),
+      file: join(PROJECT, 'slurm.json'),
+      projectName: JOB,
+    },
+    cluster(),
+  );
   return {
+    ...sweep,
     workspaceRoot: workspace,
     projectRoot: PROJECT,
-    jobName: JOB,
-    config: sweepConfigSchema.parse({
-      command: COMMAND,
-      args: ['--lr 0.1', '--lr 0.2', '--lr 0.3'],
-      libraries: [LIBRARY],
-      ...config,
-    }),
     libraries: [{ name: 'metrics', root: LIBRARY }],
     cluster: cluster(),
     ...extra,
@@ -556,6 +564,37 @@ describe('launchSweep: shipping code only when it changed', () => {
     const second = await launch(request({ args: ['--lr 0.1', '--lr 0.2', '--lr 0.3', '--lr 0.4'] }));
     expect(second.results.filter((r) => r.fromLedger).map((r) => r.index)).toEqual([0, 1, 2]);
     expect(fake.submits.map((s) => s.taskIds)).toEqual([[0, 1, 2], [3]]);
+  });
+});
+
+describe('launchSweep: a remote script that fails', () => {
+  it("stops with the RemoteScriptError of the job's runs folder it could not make", async () => {
+    // a file where the job's runs/ folder belongs: the launch lock, made first in it, fails
+    await mkdir(join(root, 'runs'));
+    await writeFile(join(root, 'runs', JOB), 'not a folder');
+
+    const error = await launch(request()).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(RemoteScriptError);
+    expect(error).toMatchObject({ script: 'take-lock', target: 'localhost', code: 1 });
+    expect(fake.submits).toEqual([]);
+  });
+
+  it("goes on when the job cannot be recorded in the run's jobs file, saying the ledger has it", async () => {
+    // a folder where the jobs file belongs: record-job's append fails
+    fake.onSubmit = async (req) => {
+      await mkdir(join(req.runDir, 'jobs'));
+    };
+
+    const { results, logs } = await launch(request());
+
+    expect(results.map((r) => r.state)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED']);
+    expect(logs).toContainEqual(
+      expect.stringMatching(
+        /^exp: could not record job 100 in .*\/jobs \(.*Is a directory\); this workspace's ledger still has it$/,
+      ),
+    );
+    expect((await readLedger()).entries).not.toEqual({});
   });
 });
 

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { createTarballFromEntries } from '../bundle';
-import type { ArrayJob } from '../scheduler';
 import {
+  chunkForArraySize,
+  compressIndices,
   encodeArgv,
   encodeEnv,
   isFinal,
@@ -11,11 +12,20 @@ import {
   type ElementStatus,
   type SlurmState,
 } from '../slurm';
-import { chunkForArraySize, compressIndices } from '../sweep';
+import type { ArrayJob } from '../scheduler';
+import { RemoteScriptError, runRemoteScript } from '../transport';
 import { faultHandling, GaveUpError, type FaultHandling } from './faults';
 import { takeLaunchLock, type HeldLock } from './launch-lock';
-import { applyStatus, jobsOf, type LedgerEntry } from './ledger';
-import { planLaunch, type SweepIndex } from './plan';
+import {
+  endedWithoutRecord,
+  jobsOf,
+  resubmitted,
+  withEntries,
+  withExitCode,
+  withStatus,
+  type LedgerEntry,
+} from './ledger';
+import { planLaunch, type LaunchPlan, type SweepIndex } from './plan';
 import { newerThanLedger, parseRecoveredRuns, recoverIfEmpty } from './recover';
 import { refreshUnfinished } from './refresh';
 import type { PreparedSweep } from './prepare';
@@ -42,24 +52,30 @@ const HEARTBEAT_MS = 60_000;
 /**
  * bundle -> upload -> submit -> watch -> results, for one prepared sweep. Yields each requested
  * index's result as it becomes final: first those the ledger already knows completed, then the
- * others as the scheduler reports them. Opens the session only when something must run or be
- * watched, so a fully completed sweep costs no connection.
+ * others as the scheduler reports them; returns the plan it followed. That plan starts from the
+ * cluster, not from a stale ledger: what the ledger says is queued or running is asked again,
+ * and under the sweep's launch lock the run folders show what another launch (another clone,
+ * another process) submitted meanwhile, so it is attached to rather than submitted twice.
+ * Every remote step is retried under the cluster's patience. Opens the session only when
+ * something must run or be watched, so a fully completed sweep costs no connection.
  */
 export async function* launchSweep(
   sweep: PreparedSweep,
   openSession: () => Promise<Session>,
   options: LaunchOptions,
-): AsyncGenerator<IndexResult> {
+): AsyncGenerator<IndexResult, LaunchPlan> {
   const { request } = sweep;
+  let ledger = sweep.ledger;
+  let plan = sweep.plan;
   const reported = new Set<number>();
-  /** The indices the latest plan found done and that were not reported yet. */
+  /** The indices the latest plan found done that were not reported yet. */
   const newlyDone = () => {
-    const fresh = sweep.plan.done.filter(({ item }) => !reported.has(item.index));
+    const fresh = plan.done.filter(({ item }) => !reported.has(item.index));
     for (const { item } of fresh) reported.add(item.index);
     return fresh.map(({ item, entry }) => resultOf(item, entry, true));
   };
   yield* newlyDone();
-  if (sweep.plan.attach.length === 0 && sweep.plan.submit.length === 0) return;
+  if (plan.attach.length === 0 && plan.submit.length === 0) return plan;
 
   const session = await openSession();
   const tracked: Tracked[] = [];
@@ -69,58 +85,60 @@ export async function* launchSweep(
     () => [...new Set(tracked.map((t) => t.entry.jobId))],
     options.log,
   );
-  const replan = async (changed: LedgerEntry[]) => {
-    if (changed.length > 0) await sweep.ledgerFile.save(changed);
-    sweep.plan = planLaunch(sweep.items, sweep.ledger, request.force ?? false);
+  /** Records what the cluster said, and plans again from it. */
+  const replan = async (learnt: readonly LedgerEntry[]) => {
+    if (learnt.length > 0) await sweep.ledgerFile.save(learnt);
+    ledger = withEntries(ledger, learnt);
+    plan = planLaunch(sweep.items, ledger, request.force ?? false);
   };
-  if (!request.force && (await faults.retry(() => recoverIfEmpty(sweep, session, options.log))) > 0) await replan([]);
+  const recovered = request.force ? undefined : await faults.retry(() => recoverIfEmpty(sweep, session, options.log));
+  if (recovered) {
+    ledger = recovered;
+    plan = planLaunch(sweep.items, ledger, false);
+  }
   // the ledger is a cache: what it says is queued or running is asked again before it is trusted
   await replan(
     await refreshUnfinished(
       session,
-      sweep.plan.attach.map((a) => a.entry),
+      plan.attach.map((a) => a.entry),
       faults,
     ),
   );
   yield* newlyDone();
-  if (sweep.plan.submit.length > 0) {
+  if (plan.submit.length > 0) {
     await shipBundles(sweep, session, faults, options.log);
     const lock = await takeLaunchLock(session, session.layout.launchLock(request.jobName), {
       ...faults.patience,
       scope: faults.scope,
-      then: ['bash', '-c', RECOVER_RUNS, 'nx-slurm', session.layout.jobRuns(request.jobName)],
+      then: ['bash', '-c', RECOVER_RUNS.body, 'nx-slurm', session.layout.jobRuns(request.jobName)],
     });
     try {
-      // what another launch (another clone, another process) submitted while this one waited
       if (!request.force) {
-        const news = newerThanLedger(sweep.ledger, parseRecoveredRuns(lock.output));
-        for (const entry of news) sweep.ledger.entries[entry.fingerprint] = entry;
-        await refreshUnfinished(session, news, faults);
-        await replan(news);
+        const news = newerThanLedger(ledger, parseRecoveredRuns(lock.output));
+        await replan([...news, ...(await refreshUnfinished(session, news, faults))]);
         yield* newlyDone();
       }
-      if (sweep.plan.submit.length > 0)
-        tracked.push(...(await submitRun(sweep, session, sweep.plan.submit, faults, lock)));
+      if (plan.submit.length > 0) tracked.push(...(await submitRun(sweep, session, plan.submit, faults, lock)));
     } finally {
       await lock.release();
     }
   }
-  const { attach } = sweep.plan;
-  if (attach.length > 0) {
-    options.log(`${request.jobName}: attaching to ${attach.length} index(es) still queued or running`);
-    tracked.push(...attach.map(({ item, entry }) => ({ item, entry })));
+  if (plan.attach.length > 0) {
+    options.log(`${request.jobName}: attaching to ${plan.attach.length} index(es) still queued or running`);
+    tracked.push(...plan.attach.map(({ item, entry }) => ({ item, entry })));
   }
-  if (!options.wait) return;
-  yield* watch(sweep, session, tracked, faults, options);
+  if (options.wait) yield* watch(sweep, session, tracked, faults, options);
+  return plan;
 }
 
+/** The watch's own record of one element: `entry` is replaced by each change, then saved. */
 interface Tracked {
   item: SweepIndex;
   entry: LedgerEntry;
   missingSince?: number;
 }
 
-/** Every bundle the sweep needs installed on the cluster (uploads are safe to try again). */
+/** Every bundle the sweep needs installed on the cluster (an upload is safe to try again). */
 function shipBundles(sweep: PreparedSweep, session: Session, faults: FaultHandling, log: LaunchOptions['log']) {
   const bundles = [
     { label: 'project', bundle: sweep.project },
@@ -132,7 +150,7 @@ function shipBundles(sweep: PreparedSweep, session: Session, faults: FaultHandli
 async function submitRun(
   sweep: PreparedSweep,
   session: Session,
-  items: SweepIndex[],
+  items: readonly SweepIndex[],
   faults: FaultHandling,
   lock: HeldLock,
 ): Promise<Tracked[]> {
@@ -145,9 +163,7 @@ async function submitRun(
   const tarball = (await createTarballFromEntries(runFolder.files, runFolder.dirs)).data;
   await faults.retry(async () => {
     await transport.writeFile(runTarball, tarball);
-    const created = await transport.exec(['bash', '-c', CREATE_RUN, 'nx-slurm', runDir, runTarball]);
-    if (created.code !== 0)
-      throw new Error(`Could not create run ${runDir} on ${transport.target}: ${created.stderr.trim()}`);
+    await runRemoteScript(transport, CREATE_RUN, [runDir, runTarball]);
   });
 
   const { maxArraySize } = await faults.retry(() => session.scheduler.limits());
@@ -174,7 +190,6 @@ async function submitRun(
         state: 'PENDING',
         attempts: 1,
       };
-      sweep.ledger.entries[item.fingerprint] = entry;
       tracked.push({ item, entry });
     }
     // written at once: a rerun after Ctrl-C attaches to this job instead of submitting again
@@ -202,48 +217,55 @@ async function submitArray(
     jobName: sweep.request.jobName,
     token: randomBytes(6).toString('hex'),
     ...chunk,
-    maxConcurrent: sweep.request.config.maxConcurrent,
+    maxConcurrent: sweep.request.maxConcurrent,
     timeLimitSeconds: sweep.timeLimitSeconds,
   };
   const job = await submitOnce(session.scheduler, request, faults.scope, faults.patience).catch((error: Error) => {
     if (error instanceof GaveUpError) throw error;
     throw new Error(
       `${session.cluster.name} refused the array: ${error.message}\n` +
-        `Requested per index: ${JSON.stringify(sweep.resources)}. Adjust "resources" in slurm.json or in the cluster profile; ` +
+        `Requested per index: ${JSON.stringify(sweep.request.resources)}. Adjust "resources" in slurm.json or in the cluster profile; ` +
         `\`sinfo -o "%P %c %m %l"\` on the cluster lists what each partition offers (CPUs, memory in MB, time limit).`,
     );
   });
-  const recorded = await faults.retry(() =>
-    session.transport.exec([
-      'bash',
-      '-c',
-      RECORD_JOB,
-      'nx-slurm',
-      runDir,
-      job.jobId,
-      String(chunk.offset),
-      compressIndices(chunk.taskIds),
-    ]),
-  );
-  if (recorded.code !== 0)
-    faults.patience.log(
-      `${sweep.request.jobName}: could not record job ${job.jobId} in ${runDir}/jobs (${recorded.stderr.trim()}); this workspace's ledger still has it`,
-    );
+  await faults
+    .retry(() =>
+      runRemoteScript(session.transport, RECORD_JOB, [
+        runDir,
+        job.jobId,
+        String(chunk.offset),
+        compressIndices(chunk.taskIds),
+      ]),
+    )
+    .catch((error: unknown) => {
+      // only other clones read the jobs file: this workspace's ledger has the job, so the launch goes on
+      if (!(error instanceof RemoteScriptError)) throw error;
+      faults.patience.log(
+        `${sweep.request.jobName}: could not record job ${job.jobId} in ${runDir}/jobs (${error.stderr.trim()}); this workspace's ledger still has it`,
+      );
+    });
   return job;
 }
 
-function runFolderEntries(sweep: PreparedSweep, session: Session, runDir: string, runId: string, items: SweepIndex[]) {
+function runFolderEntries(
+  sweep: PreparedSweep,
+  session: Session,
+  runDir: string,
+  runId: string,
+  items: readonly SweepIndex[],
+) {
   const { layout } = session;
+  const { request } = sweep;
   const script = renderJobScript({
-    jobName: sweep.request.jobName,
+    jobName: request.jobName,
     runDir,
     sourceDir: layout.bundle(sweep.project.sha256),
     libraryDirs: sweep.libraries.map((l) => layout.bundle(l.bundle.sha256)),
-    resources: sweep.resources,
-    setup: sweep.setup,
+    resources: request.resources,
+    setup: request.setup,
   });
   const meta = {
-    jobName: sweep.request.jobName,
+    jobName: request.jobName,
     runId,
     cluster: session.cluster.name,
     createdAt: new Date().toISOString(),
@@ -256,9 +278,9 @@ function runFolderEntries(sweep: PreparedSweep, session: Session, runDir: string
   return {
     files: [
       { path: 'job.sbatch', data: script, mode: 0o755 },
-      { path: 'env.bin', data: encodeEnv(sweep.env) },
+      { path: 'env.bin', data: encodeEnv(request.env) },
       { path: 'meta.json', data: JSON.stringify(meta, null, 2) },
-      ...items.map((i) => ({ path: `args/${i.index}`, data: encodeArgv([...sweep.command, ...i.argv]) })),
+      ...items.map((i) => ({ path: `args/${i.index}`, data: encodeArgv([...request.command, ...i.argv]) })),
     ],
     dirs: ['logs', 'exit', 'out', ...items.map((i) => `out/${i.index}`)],
   };
@@ -273,7 +295,7 @@ async function* watch(
 ): AsyncGenerator<IndexResult> {
   const { scheduler, transport } = session;
   const { jobName } = sweep.request;
-  const retries = sweep.request.config.retries ?? 0;
+  const { retries } = sweep.request;
   let open = tracked;
   let interval = scheduler.pollIntervalMs.min;
   let lastProgress = '';
@@ -328,7 +350,7 @@ async function observe(
   const before = JSON.stringify(t.entry);
   if (status) {
     t.missingSince = undefined;
-    applyStatus(t.entry, status);
+    t.entry = withStatus(t.entry, status);
   } else {
     t.missingSince ??= Date.now();
     if (Date.now() - t.missingSince > MISSING_GRACE_MS) {
@@ -336,9 +358,7 @@ async function observe(
       const marker = await transport
         .readFile(runFiles(t.entry.runDir).exitMarker(t.entry.runIndex))
         .catch(() => undefined);
-      const exitCode = marker ? Number(marker.toString().trim()) : undefined;
-      t.entry.state = exitCode === undefined ? 'CANCELLED' : exitCode === 0 ? 'COMPLETED' : 'FAILED';
-      t.entry.exitCode = exitCode;
+      t.entry = endedWithoutRecord(t.entry, marker ? Number(marker.toString().trim()) : undefined);
     }
   }
   return JSON.stringify(t.entry) !== before;
@@ -358,7 +378,7 @@ async function resubmit(
   const lock = await takeLaunchLock(session, session.layout.launchLock(jobName), {
     ...faults.patience,
     scope: faults.scope,
-    then: ['bash', '-c', RECOVER_RUNS, 'nx-slurm', session.layout.jobRuns(jobName)],
+    then: ['bash', '-c', RECOVER_RUNS.body, 'nx-slurm', session.layout.jobRuns(jobName)],
   });
   try {
     const recorded = new Map(parseRecoveredRuns(lock.output).map((e) => [`${e.runDir}\0${e.runIndex}`, e]));
@@ -372,11 +392,7 @@ async function resubmit(
       faults.patience.log(
         `${jobName}/${t.entry.runIndex}: ${t.entry.state}, already resubmitted by another launch as job ${latest.jobId}: following it`,
       );
-      Object.assign(
-        t.entry,
-        { jobId: latest.jobId, taskId: latest.taskId, state: 'PENDING', attempts: latest.attempts },
-        FORGOTTEN,
-      );
+      t.entry = { ...resubmitted(t.entry, latest.jobId), taskId: latest.taskId, attempts: latest.attempts };
     }
     for (const group of groupBy(ours, (t) => `${t.entry.runDir}\0${t.entry.offset}`).values()) {
       const { runDir, offset } = group[0].entry;
@@ -392,16 +408,13 @@ async function resubmit(
         faults.patience.log(
           `${jobName}/${t.entry.runIndex}: ${t.entry.state}, resubmitted as job ${job.jobId} (attempt ${t.entry.attempts + 1})`,
         );
-        Object.assign(t.entry, { jobId: job.jobId, state: 'PENDING', attempts: t.entry.attempts + 1 }, FORGOTTEN);
+        t.entry = resubmitted(t.entry, job.jobId);
       }
     }
   } finally {
     await lock.release();
   }
 }
-
-/** What a new attempt of an element does not inherit from the lost one. */
-const FORGOTTEN = { exitCode: undefined, signal: undefined, start: undefined, end: undefined, node: undefined };
 
 /**
  * One command for the log tails of everything that just finished, and their exit markers: squeue
@@ -416,18 +429,18 @@ async function fetchEndings(transport: Session['transport'], finished: Tracked[]
       exit: run.exitMarker(t.entry.runIndex),
     };
   });
-  const result = await transport.exec([
-    'bash',
-    '-c',
-    TAILS,
-    'nx-slurm',
+  const printed = await runRemoteScript(transport, TAILS, [
     String(TAIL_BYTES),
     ...files.flatMap((f) => Object.values(f)),
-  ]);
-  const tails = parseTails(result.stdout);
+  ]).catch((error: unknown) => {
+    // the results stand without log tails, and with the exit codes the scheduler reported
+    if (!(error instanceof RemoteScriptError)) throw error;
+    return '';
+  });
+  const tails = parseTails(printed);
   return finished.map((t, k) => {
     const marker = tails.get(files[k].exit)?.trim();
-    if (t.entry.exitCode === undefined && marker) t.entry.exitCode = Number(marker);
+    if (t.entry.exitCode === undefined && marker) t.entry = withExitCode(t.entry, Number(marker));
     return {
       stdoutTail: tails.get(files[k].stdout),
       stderrTail: tails.get(files[k].stderr),

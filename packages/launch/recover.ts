@@ -1,6 +1,7 @@
-import type { Ledger, LedgerEntry } from './ledger';
+import { withEntries, type Ledger, type LedgerEntry } from './ledger';
 import type { PreparedSweep } from './prepare';
-import { parseIndexList } from '../sweep';
+import { parseIndexList } from '../slurm';
+import { runRemoteScript } from '../transport';
 import { RECOVER_RUNS } from './remote-scripts';
 import type { Session } from './session';
 
@@ -86,42 +87,33 @@ function parseJobsFile(text: string): Map<number, JobOfIndex> {
  * The recovered entries that are news to this ledger: fingerprints it lacks, or that ran in a
  * newer run (another clone's, or another process's of this workspace) than the one it knows.
  */
-export function newerThanLedger(ledger: Ledger, recovered: LedgerEntry[]): LedgerEntry[] {
+export function newerThanLedger(ledger: Ledger, recovered: readonly LedgerEntry[]): LedgerEntry[] {
   return recovered.filter((entry) => {
     const known = ledger.entries[entry.fingerprint];
     return !known || known.runId < entry.runId;
   });
 }
 
-export async function recoverFromCluster(session: Session, jobName: string): Promise<LedgerEntry[]> {
-  const result = await session.transport.exec([
-    'bash',
-    '-c',
-    RECOVER_RUNS,
-    'nx-slurm',
-    session.layout.jobRuns(jobName),
-  ]);
-  if (result.code !== 0)
-    throw new Error(`Could not read the runs of ${jobName} on ${session.transport.target}: ${result.stderr.trim()}`);
-  return parseRecoveredRuns(result.stdout);
+async function recoverFromCluster(session: Session, jobName: string): Promise<LedgerEntry[]> {
+  return parseRecoveredRuns(await runRemoteScript(session.transport, RECOVER_RUNS, [session.layout.jobRuns(jobName)]));
 }
 
 /**
- * Fills an empty ledger (a fresh clone, a deleted .nx-slurm/) from the cluster's run folders;
- * returns how many entries it recovered. A ledger that has entries is trusted as it is.
+ * Fills an empty ledger (a fresh clone, a deleted .nx-slurm/) from the cluster's run folders,
+ * saves it and returns it; undefined when there was nothing to recover. A ledger that has
+ * entries is trusted as it is.
  */
 export async function recoverIfEmpty(
   sweep: PreparedSweep,
   session: Session,
   log: (line: string) => void,
-): Promise<number> {
-  if (Object.keys(sweep.ledger.entries).length > 0) return 0;
+): Promise<Ledger | undefined> {
+  if (Object.keys(sweep.ledger.entries).length > 0) return undefined;
   const recovered = await recoverFromCluster(session, sweep.request.jobName);
-  if (recovered.length === 0) return 0;
-  for (const entry of recovered) sweep.ledger.entries[entry.fingerprint] = entry;
+  if (recovered.length === 0) return undefined;
   await sweep.ledgerFile.save(recovered);
   log(
     `${sweep.request.jobName}: no local ledger; recovered ${recovered.length} index(es) from the run folders on ${session.cluster.name}`,
   );
-  return recovered.length;
+  return withEntries(sweep.ledger, recovered);
 }

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 
-/** Where things live under a cluster's remoteRoot (DESIGN.md "On the cluster"); paths only, no I/O. */
+/** Where things live under a cluster's remoteRoot (README.md, "On the cluster"); paths only, no I/O. */
 export class RemoteLayout {
   constructor(readonly root: string) {}
 

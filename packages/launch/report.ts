@@ -1,10 +1,10 @@
 import { describeFailure, isFinal, isSuccess, type SlurmState } from '../slurm';
-import { formatArgv } from '../sweep';
+import { formatArgv } from '../shell';
 
 /** The outcome of one sweep index, whether it ran now, was attached to or was already done. */
 export interface IndexResult {
   index: number;
-  argv: string[];
+  argv: readonly string[];
   state: SlurmState;
   exitCode?: number;
   signal?: number;

@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { homedir, userInfo } from 'node:os';
 import { join, posix } from 'node:path';
-import { mergeConnection, parseSshConfig, type ClusterProfile, type ResolvedCluster } from '../config';
+import { LOCAL_CLUSTER, LOCAL_REMOTE_ROOT, type ResolvedCluster } from '../config';
 import { LocalScheduler, SlurmScheduler, type Scheduler } from '../scheduler';
-import { LocalTransport, ReconnectingTransport, SshTransport, type Transport } from '../transport';
+import { LocalTransport, type Transport } from '../transport';
+import { connectProfile } from './connect';
 import { RemoteLayout } from './remote-layout';
 
 /** One open cluster: its transport (one connection), its scheduler and its folder layout. */
@@ -16,22 +15,18 @@ export interface Session {
   installedBundles: Map<string, Promise<void>>;
 }
 
-/** The `local` cluster keeps the cluster layout inside the workspace. */
-function localClusterRoot(workspaceRoot: string): string {
-  return join(workspaceRoot, '.nx-slurm', 'local');
-}
-
 async function openSession(
   cluster: ResolvedCluster,
   workspaceRoot: string,
   log?: (line: string) => void,
 ): Promise<Session> {
-  const transport = cluster.name === 'local' ? new LocalTransport() : await connectProfile(cluster.profile, log);
+  const isLocal = cluster.name === LOCAL_CLUSTER;
+  const transport = isLocal ? new LocalTransport() : await connectProfile(cluster.profile, log);
   try {
-    const root =
-      cluster.name === 'local'
-        ? localClusterRoot(workspaceRoot)
-        : await expandHome(cluster.profile.remoteRoot ?? '~/nx-slurm', transport);
+    // The `local` cluster keeps the cluster layout inside the workspace.
+    const root = isLocal
+      ? join(workspaceRoot, LOCAL_REMOTE_ROOT)
+      : await expandRemoteHome(cluster.profile.remoteRoot, transport);
     const scheduler =
       cluster.scheduler === 'local'
         ? new LocalScheduler(root)
@@ -43,32 +38,8 @@ async function openSession(
   }
 }
 
-/**
- * The transport of a profile: this machine, or SSH with the profile's fields first, then
- * ~/.ssh/config for its host, then OpenSSH's defaults (and the agent).
- */
-export async function connectProfile(
-  profile: ClusterProfile,
-  log: (line: string) => void = () => {},
-): Promise<Transport> {
-  if (profile.transport === 'local') return new LocalTransport();
-  const sshConfigText = await readFile(join(homedir(), '.ssh', 'config'), 'utf8').catch(() => '');
-  const connection = mergeConnection(profile, parseSshConfig(sshConfigText)(profile.host!), {
-    homeDir: homedir(),
-    username: userInfo().username,
-  });
-  const connect = () =>
-    SshTransport.connect(connection, {
-      onHostKeyAccepted: (event) =>
-        log(
-          `nx-slurm: trusted the new host key of ${event.host}:${event.port} (${event.fingerprint}); recorded in ${event.knownHostsFile}`,
-        ),
-    });
-  // a dropped connection is opened again on next use; how long to keep trying is the launch's call
-  return new ReconnectingTransport(await connect(), connect);
-}
-
-async function expandHome(path: string, transport: Transport): Promise<string> {
+/** `~` in remoteRoot is the home folder on the cluster (connect.ts expands the local paths). */
+async function expandRemoteHome(path: string, transport: Transport): Promise<string> {
   if (path === '~') return transport.home();
   if (path.startsWith('~/')) return posix.join(await transport.home(), path.slice(2));
   return path;

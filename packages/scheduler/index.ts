@@ -1,3 +1,3 @@
-export type { ArrayJob, Scheduler, SchedulerLimits, SubmitRequest } from './scheduler';
+export type { ArrayJob, Scheduler, SubmitRequest } from './scheduler';
 export { LocalScheduler } from './local';
 export { SlurmScheduler } from './slurm';

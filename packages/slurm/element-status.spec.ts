@@ -206,7 +206,7 @@ describe('mergeStatuses', () => {
     expect(merged[6]).toEqual({ jobId: '1', taskId: 6, state: 'PENDING', reason: 'JobArrayTaskLimit' });
   });
 
-  describe('the SLURM-FACTS trace of a 4-element array', () => {
+  describe('a 4-element array from submission to its end, squeue and sacct disagreeing', () => {
     const running = (taskId: number) => ({ jobId: '15', taskId, state: 'RUNNING' as const, node: 'node1', start: 's' });
     const completedBySqueue = (taskId: number) => ({
       jobId: '15',

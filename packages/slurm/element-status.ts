@@ -1,4 +1,4 @@
-import { parseIndexList } from '../sweep';
+import { parseIndexList } from './array-indices';
 import { isFinal, normalizeState, type SlurmState } from './states';
 
 /** What Slurm says about one element (task) of an array job. */

@@ -1,27 +1,11 @@
-export { isFinal, isSuccess, isTransient, normalizeState, type SlurmState } from './states';
-export { mergeStatuses, parseSacct, parseSqueue, type ElementStatus } from './element-status';
+export { isFinal, isSuccess, isTransient, type SlurmState } from './states';
+export type { ElementStatus } from './element-status';
 export { describeFailure } from './describe-failure';
-export { encodeArgv, encodeEnv, renderJobScript, type JobScriptSpec, type SbatchResources } from './job-script';
-export {
-  parseSbatchOutput,
-  parseSlurmConfig,
-  sacctArgv,
-  sbatchArgv,
-  scancelArgv,
-  scontrolConfigArgv,
-  squeueArgv,
-  type SbatchArgs,
-  type SlurmConfig,
-} from './commands';
+export { encodeArgv, encodeEnv, renderJobScript, type SbatchResources } from './job-script';
+export type { Partition } from './cluster-info';
 export { SlurmError } from './slurm-error';
-export { slurmTransience, type SlurmTransience } from './transient';
-export {
-  readSubmissionLookup,
-  RECORDED_SUBMIT,
-  squeueByNameArgv,
-  submissionComment,
-  SUBMISSION_LOOKUP,
-  type SubmissionOutcome,
-} from './submission';
-export { SlurmClient, type SlurmExec } from './slurm-client';
+export type { SlurmTransience } from './transient';
+export { submissionComment, type SubmissionOutcome } from './submission';
+export { SlurmClient } from './slurm-client';
 export { timeLimitSeconds } from './time-limit';
+export { compressIndices, parseIndexList, chunkForArraySize } from './array-indices';

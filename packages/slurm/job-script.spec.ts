@@ -102,6 +102,8 @@ describe('encodeArgv / encodeEnv', () => {
     [{ '1A': 'x' }, 'not a variable name'],
     [{ 'A-B': 'x' }, 'not a variable name'],
     [{ NX_SLURM_INDEX: '3' }, 'reserved'],
+    // Slurm sets these for the job: as the sweep configuration does, the job script refuses them.
+    [{ SLURM_ARRAY_TASK_ID: '3' }, 'reserved'],
     [{ A: 'x\0y' }, 'NUL'],
   ])('rejects %j', (env, message) => {
     expect(() => encodeEnv(env)).toThrow(message);

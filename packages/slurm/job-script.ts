@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { quoteWord } from '../sweep';
+import { ENV_NAME, isReservedEnvName, quoteWord, RESERVED_ENV_PREFIXES } from '../shell';
 
 /** sbatch resources, structurally compatible with the config layer's `Resources`. */
 export interface SbatchResources {
@@ -25,7 +25,7 @@ export interface JobScriptSpec {
   libraryDirs: string[];
   resources: SbatchResources;
   /** Shell lines the user wrote, run as they are before the command. */
-  setup: string[];
+  setup: readonly string[];
 }
 
 /**
@@ -160,8 +160,6 @@ export function encodeArgv(argv: string[]): Buffer {
   return Buffer.from(argv.map((word) => `${word}\0`).join(''), 'utf8');
 }
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 /** The `env.bin` file: `KEY=VALUE` records, NUL-terminated, keys sorted so equal env gives equal bytes. */
 export function encodeEnv(env: Record<string, string>): Buffer {
   const records = Object.keys(env)
@@ -173,7 +171,11 @@ export function encodeEnv(env: Record<string, string>): Buffer {
           `env key ${JSON.stringify(key)} is not a variable name (letters, digits, _; not first a digit).`,
         );
       }
-      if (key.startsWith('NX_SLURM_')) throw new Error(`env key ${key} is reserved: nx-slurm sets it for each index.`);
+      if (isReservedEnvName(key)) {
+        throw new Error(
+          `env key ${key} is reserved: nx-slurm and Slurm set ${RESERVED_ENV_PREFIXES.join('* and ')}* for each index.`,
+        );
+      }
       if (value.includes('\0')) throw new Error(`env ${key} contains a NUL byte, which no program can receive.`);
       return `${key}=${value}\0`;
     });

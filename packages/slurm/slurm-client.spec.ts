@@ -1,14 +1,15 @@
 import { SlurmClient, type SlurmExec } from './slurm-client';
 import { SlurmError } from './slurm-error';
+import { RECORDED_SUBMIT, SUBMISSION_LOOKUP } from './submission';
 
 type Reply = { stdout?: string; stderr?: string; code?: number | null };
 
-/** An exec that records each argv and answers by the program it runs (sacct runs under `env`). */
+/** An exec that records each argv and answers by the program it runs (sacct under `env`, sbatch under its recording wrapper). */
 function fakeExec(replies: Record<string, Reply | Reply[]>) {
   const calls: string[][] = [];
   const exec: SlurmExec = async (argv) => {
     calls.push(argv);
-    const program = argv[0] === 'env' ? argv[2] : argv[0];
+    const program = argv[0] === 'env' ? argv[2] : argv[0] === 'bash' ? argv[5] : argv[0];
     const queued = replies[program];
     const reply = (Array.isArray(queued) ? queued.shift() : queued) ?? {};
     return { stdout: reply.stdout ?? '', stderr: reply.stderr ?? '', code: reply.code === undefined ? 0 : reply.code };
@@ -23,6 +24,105 @@ const SQUEUE = `15_0|COMPLETED|None|node1|2026-11-27T21:04:43|2026-11-27T21:04:4
 const SACCT = `15_0|16|COMPLETED|0:0|2026-11-27T21:04:43|2026-11-27T21:04:46|node1
 15_[1-2]|15|PENDING|0:0|Unknown|Unknown|None assigned
 `;
+
+const submission = { token: 'tok1', recordPath: '/r/submits/tok1' };
+
+describe('SlurmClient.submit', () => {
+  it('submits the compressed task ids with throttle and offset, and returns the job id', async () => {
+    const { exec, calls } = fakeExec({ sbatch: { stdout: '1234;lab\n' } });
+    const jobId = await new SlurmClient(exec).submit({
+      scriptPath: '/r/job.sbatch',
+      taskIds: [7, 2, 5, 3, 4],
+      maxConcurrent: 3,
+      offset: 0,
+      ...submission,
+    });
+    expect(jobId).toBe('1234');
+    expect(calls).toEqual([
+      [
+        'bash',
+        '-c',
+        RECORDED_SUBMIT,
+        'nx-slurm',
+        '/r/submits/tok1',
+        ...['sbatch', '--parsable', '--array=2-5,7%3', '--comment=nx-slurm:tok1', '/r/job.sbatch', '0'],
+      ],
+    ]);
+  });
+
+  it('throws a retryable SlurmError for a busy controller, with its stderr', async () => {
+    const stderr = 'sbatch: error: Batch job submission failed: Socket timed out on send/recv operation\n';
+    const { exec } = fakeExec({ sbatch: { stderr, code: 1 } });
+    const error = await new SlurmClient(exec)
+      .submit({ scriptPath: '/s', taskIds: [0], offset: 0, ...submission })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SlurmError);
+    expect(error).toMatchObject({ command: 'sbatch', stderr, code: 1, retryable: true });
+    expect((error as SlurmError).message).toContain('Socket timed out on send/recv operation');
+  });
+
+  it.each([
+    'sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)',
+    'sbatch: error: Slurm temporarily unable to accept job, sleeping and retrying',
+    "sbatch: error: QOSMaxSubmitJobPerUserLimit\nsbatch: error: Batch job submission failed: Job violates accounting/QOS policy (job submit limit, user's size and/or time limits)",
+    'sbatch: error: AssocMaxSubmitJobLimit',
+  ])('marks %j retryable', async (stderr) => {
+    const { exec } = fakeExec({ sbatch: { stderr, code: 1 } });
+    await expect(
+      new SlurmClient(exec).submit({ scriptPath: '/s', taskIds: [0], offset: 0, ...submission }),
+    ).rejects.toMatchObject({
+      retryable: true,
+    });
+  });
+
+  it.each([
+    // Both seen on the lab cluster (22.05).
+    'sbatch: error: invalid partition specified: nope\nsbatch: error: Batch job submission failed: Invalid partition name specified',
+    'sbatch: error: Batch job submission failed: Invalid job array specification',
+  ])('marks %j final', async (stderr) => {
+    const { exec } = fakeExec({ sbatch: { stderr, code: 1 } });
+    await expect(
+      new SlurmClient(exec).submit({ scriptPath: '/s', taskIds: [0], offset: 0, ...submission }),
+    ).rejects.toMatchObject({
+      retryable: false,
+    });
+  });
+
+  it('refuses an empty array before running anything', async () => {
+    const { exec, calls } = fakeExec({});
+    await expect(
+      new SlurmClient(exec).submit({ scriptPath: '/s', taskIds: [], offset: 0, ...submission }),
+    ).rejects.toThrow('no task ids');
+    expect(calls).toEqual([]);
+  });
+});
+
+describe('SlurmClient.findSubmission', () => {
+  it('reads the record and squeue by job name in one command', async () => {
+    const { exec, calls } = fakeExec({ squeue: { stdout: 'STARTED\n--- squeue\n1234|nx-slurm:tok1\n' } });
+    const found = await new SlurmClient(exec).findSubmission({ jobName: 'mnist', ...submission });
+    expect(found).toEqual({ state: 'accepted', jobId: '1234' });
+    expect(calls).toEqual([
+      [
+        'bash',
+        '-c',
+        SUBMISSION_LOOKUP,
+        'nx-slurm',
+        '/r/submits/tok1',
+        ...['squeue', '-h', '-t', 'all', '--name', 'mnist', '-o', '%F|%k'],
+      ],
+    ]);
+  });
+
+  it('fails as squeue when the controller does not answer', async () => {
+    const stderr = 'slurm_load_jobs error: Unable to contact slurm controller (connect failure)\n';
+    const { exec } = fakeExec({ squeue: { stderr, code: 1 } });
+    await expect(new SlurmClient(exec).findSubmission({ jobName: 'mnist', ...submission })).rejects.toMatchObject({
+      command: 'squeue',
+      transience: 'unreachable',
+    });
+  });
+});
 
 describe('SlurmClient.poll', () => {
   it('runs exactly one squeue and one sacct for all jobs and merges them', async () => {
@@ -58,12 +158,10 @@ describe('SlurmClient.poll', () => {
       sacct: { stderr: 'sacct: error: Slurm accounting storage is disabled\n', code: 1 },
     });
     const client = new SlurmClient(exec);
-    expect(client.hasAccounting).toBe(true);
 
     const first = await client.poll(['15']);
     const second = await client.poll(['15']);
 
-    expect(client.hasAccounting).toBe(false);
     expect(first.map((status) => status.state)).toEqual(['COMPLETED', 'RUNNING', 'PENDING']);
     expect(second).toEqual(first);
     expect(calls.map((argv) => (argv[0] === 'env' ? argv[2] : argv[0]))).toEqual(['squeue', 'sacct', 'squeue']);
@@ -93,7 +191,8 @@ describe('SlurmClient.poll', () => {
     const { exec } = fakeExec({ squeue: { stdout: '' }, sacct: { stderr, code: 1 } });
     const client = new SlurmClient(exec);
     await expect(client.poll(['15'])).rejects.toMatchObject({ command: 'sacct', retryable });
-    expect(client.hasAccounting).toBe(true);
+    // not taken for disabled accounting: the next poll asks sacct again
+    await expect(client.poll(['15'])).rejects.toMatchObject({ command: 'sacct' });
   });
 
   it('asks nothing for no jobs', async () => {
@@ -133,5 +232,45 @@ describe('SlurmClient.cancel and config', () => {
   it('reports a command killed by a signal', async () => {
     const { exec } = fakeExec({ scontrol: { code: null } });
     await expect(new SlurmClient(exec).config()).rejects.toThrow('scontrol failed: killed by a signal');
+  });
+});
+
+describe('SlurmClient probes of a cluster check', () => {
+  it('reads the version and partitions', async () => {
+    const { exec, calls } = fakeExec({
+      sbatch: { stdout: 'slurm 23.11.4\n' },
+      sinfo: { stdout: 'debug*|up|1-00:00:00|2\n' },
+    });
+    const client = new SlurmClient(exec);
+    expect(await client.version()).toBe('23.11.4');
+    expect(await client.partitions()).toEqual([
+      { name: 'debug', isDefault: true, availability: 'up', timeLimit: '1-00:00:00', nodes: 2 },
+    ]);
+    expect(calls.map((argv) => argv[0])).toEqual(['sbatch', 'sinfo']);
+  });
+
+  it('says when sbatch is not on the PATH (exit 127)', async () => {
+    const { exec } = fakeExec({ sbatch: { stderr: 'bash: sbatch: command not found\n', code: 127 } });
+    await expect(new SlurmClient(exec).version()).rejects.toMatchObject({ command: 'sbatch', commandNotFound: true });
+  });
+
+  it('tells a working sacct from disabled accounting, and then polls without sacct', async () => {
+    expect(await new SlurmClient(fakeExec({ sacct: { stdout: '' } }).exec).accounting()).toBe('works');
+
+    const { exec, calls } = fakeExec({
+      sacct: { stderr: 'sacct: error: Slurm accounting storage is disabled\n', code: 1 },
+      squeue: { stdout: '' },
+    });
+    const client = new SlurmClient(exec);
+    expect(await client.accounting()).toBe('disabled');
+    await client.poll(['15']);
+    expect(calls.map((argv) => (argv[0] === 'env' ? argv[2] : argv[0]))).toEqual(['sacct', 'squeue']);
+  });
+
+  it('throws a SlurmError for another sacct failure', async () => {
+    const { exec } = fakeExec({ sacct: { stderr: 'sacct: error: Problem talking to the database\n', code: 1 } });
+    const error = await new SlurmClient(exec).accounting().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SlurmError);
+    expect(error).toMatchObject({ command: 'sacct', code: 1, commandNotFound: false });
   });
 });

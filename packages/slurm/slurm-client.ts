@@ -1,27 +1,112 @@
-import { parseSlurmConfig, sacctArgv, scancelArgv, scontrolConfigArgv, squeueArgv, type SlurmConfig } from './commands';
+import { compressIndices } from './array-indices';
+import {
+  parseSbatchOutput,
+  parseSlurmConfig,
+  sacctArgv,
+  sbatchArgv,
+  scancelArgv,
+  scontrolConfigArgv,
+  squeueArgv,
+  type SlurmConfig,
+} from './commands';
+import {
+  parsePartitions,
+  parseSbatchVersion,
+  sacctProbeArgv,
+  saysAccountingDisabled,
+  sbatchVersionArgv,
+  sinfoPartitionsArgv,
+  type Partition,
+} from './cluster-info';
 import { mergeStatuses, parseSacct, parseSqueue, type ElementStatus } from './element-status';
 import { SlurmError } from './slurm-error';
+import {
+  readSubmissionLookup,
+  RECORDED_SUBMIT,
+  squeueByNameArgv,
+  submissionComment,
+  SUBMISSION_LOOKUP,
+  type SubmissionOutcome,
+} from './submission';
 
 /** Runs argv[0] with the rest as arguments, nothing evaluated by a shell (a Transport's exec). */
 export type SlurmExec = (argv: string[]) => Promise<{ stdout: string; stderr: string; code: number | null }>;
 
+export interface SubmitArgs {
+  scriptPath: string;
+  taskIds: number[];
+  maxConcurrent?: number;
+  offset: number;
+  /** Unique to this submission, kept when it is tried again (submission.ts). */
+  token: string;
+  /** Where the cluster keeps this submission's outcome (`<runDir>/submits/<token>`). */
+  recordPath: string;
+}
+
+export interface SubmissionRef {
+  jobName: string;
+  token: string;
+  recordPath: string;
+}
+
 /** squeue with only job ids slurmctld has forgotten (older than MinJobAge): nothing to list. */
 const FORGOTTEN_JOBS = /invalid job id specified/i;
-const ACCOUNTING_DISABLED = /accounting storage is disabled/i;
 
-/** Typed calls to squeue, sacct, scancel and scontrol over an injected exec (sbatch: scheduler/slurm.ts, under its recording wrapper). */
+/** Typed calls to sbatch, squeue, sacct, scancel, scontrol and sinfo over an injected exec. */
 export class SlurmClient {
   private accountingDisabled = false;
 
   constructor(private readonly exec: SlurmExec) {}
 
-  /** False once sacct has said accounting is disabled; polls then use squeue alone. */
-  get hasAccounting(): boolean {
-    return !this.accountingDisabled;
-  }
-
   async config(): Promise<SlurmConfig> {
     return parseSlurmConfig(await this.run(scontrolConfigArgv()));
+  }
+
+  /** What sbatch reports, `23.11.4`; a SlurmError with `commandNotFound` when sbatch is not on the PATH. */
+  async version(): Promise<string> {
+    return parseSbatchVersion(await this.run(sbatchVersionArgv()));
+  }
+
+  async partitions(): Promise<Partition[]> {
+    return parsePartitions(await this.run(sinfoPartitionsArgv()));
+  }
+
+  /**
+   * `disabled` when the cluster keeps no accounting storage (polls then use squeue alone);
+   * a SlurmError when sacct fails for another reason.
+   */
+  async accounting(): Promise<'works' | 'disabled'> {
+    const result = await this.exec(sacctProbeArgv());
+    if (saysAccountingDisabled(result)) {
+      this.accountingDisabled = true;
+      return 'disabled';
+    }
+    if (result.code !== 0) throw SlurmError.from('sacct', result);
+    return 'works';
+  }
+
+  /**
+   * Submits one array and returns its job id: sbatch with the token as comment, under the
+   * wrapper that records its outcome on the cluster, so a reply lost on the way can be found.
+   */
+  async submit({ scriptPath, taskIds, maxConcurrent, offset, token, recordPath }: SubmitArgs): Promise<string> {
+    if (taskIds.length === 0) throw new Error('Nothing to submit: the array has no task ids.');
+    const sbatch = sbatchArgv({
+      scriptPath,
+      arraySpec: compressIndices(taskIds),
+      maxConcurrent,
+      offset,
+      comment: submissionComment(token),
+    });
+    return parseSbatchOutput(
+      await this.run(['bash', '-c', RECORDED_SUBMIT, 'nx-slurm', recordPath, ...sbatch], 'sbatch'),
+    );
+  }
+
+  /** Whether a submission whose reply was lost was accepted, is still under way, or was not. */
+  async findSubmission({ jobName, token, recordPath }: SubmissionRef): Promise<SubmissionOutcome> {
+    const argv = ['bash', '-c', SUBMISSION_LOOKUP, 'nx-slurm', recordPath, ...squeueByNameArgv(jobName)];
+    return readSubmissionLookup(await this.run(argv, 'squeue'), token);
   }
 
   /**
@@ -51,16 +136,17 @@ export class SlurmClient {
     if (this.accountingDisabled) return [];
     const result = await this.exec(sacctArgv(jobIds));
     if (result.code === 0) return parseSacct(result.stdout);
-    if (ACCOUNTING_DISABLED.test(`${result.stderr}\n${result.stdout}`)) {
+    if (saysAccountingDisabled(result)) {
       this.accountingDisabled = true;
       return [];
     }
     throw SlurmError.from('sacct', result);
   }
 
-  private async run(argv: string[]): Promise<string> {
+  /** `command` names the Slurm program in errors, also when a wrapper runs it. */
+  private async run(argv: string[], command = argv[0]): Promise<string> {
     const result = await this.exec(argv);
-    if (result.code !== 0) throw SlurmError.from(argv[0], result);
+    if (result.code !== 0) throw SlurmError.from(command, result);
     return result.stdout;
   }
 }

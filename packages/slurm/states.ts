@@ -1,6 +1,6 @@
 /** States of an element still queued or running. */
 const ACTIVE_STATES = ['PENDING', 'RUNNING', 'CONFIGURING', 'COMPLETING', 'SUSPENDED', 'REQUEUED'] as const;
-/** States of an element that has ended (SLURM-FACTS.md): COMPLETED alone is success. */
+/** States of an element that has ended (sacct(1), JOB STATE CODES): COMPLETED alone is success. */
 const ENDED_STATES = [
   'COMPLETED',
   'FAILED',

@@ -1,5 +1,5 @@
 import type { Matrix, Scalar, SweepConfig } from '../config';
-import { splitShellWords } from './shell-words';
+import { splitShellWords } from '../shell';
 
 /** Matrix keys with their values, in the order they are rendered as flags. */
 type Point = Map<string, Scalar>;

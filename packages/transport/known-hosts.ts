@@ -3,6 +3,8 @@
  * line, fingerprint a key. See sshd(8) "SSH_KNOWN_HOSTS FILE FORMAT".
  */
 import { createHash, createHmac } from 'node:crypto';
+import { matchesHostPatterns } from './host-patterns';
+import { DEFAULT_SSH_PORT } from './openssh-defaults';
 
 export interface KnownHostEntry {
   /** `@revoked` keys are refused for the hosts they name; `@cert-authority` lines sign host
@@ -39,16 +41,7 @@ export function parseKnownHosts(text: string): KnownHostEntry[] {
 
 /** The name known_hosts uses for a host: `host` on port 22, `[host]:port` otherwise. */
 export function hostToken(host: string, port: number): string {
-  return port === 22 ? host : `[${host}]:${port}`;
-}
-
-/** OpenSSH wildcard match: `*` any run of characters, `?` one character, case-insensitive. */
-function wildcardMatch(pattern: string, name: string): boolean {
-  const regex = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${regex}$`, 'i').test(name);
+  return port === DEFAULT_SSH_PORT ? host : `[${host}]:${port}`;
 }
 
 function hashedMatch(hashed: string, token: string): boolean {
@@ -62,15 +55,7 @@ function hashedMatch(hashed: string, token: string): boolean {
 export function entryMatchesHost(entry: Pick<KnownHostEntry, 'hosts'>, host: string, port: number): boolean {
   const token = hostToken(host, port);
   if (entry.hosts.startsWith('|')) return hashedMatch(entry.hosts, token);
-  let matched = false;
-  for (const pattern of entry.hosts.split(',')) {
-    const negated = pattern.startsWith('!');
-    if (wildcardMatch(negated ? pattern.slice(1) : pattern, token)) {
-      if (negated) return false;
-      matched = true;
-    }
-  }
-  return matched;
+  return matchesHostPatterns(entry.hosts.split(','), token);
 }
 
 export type HostKeyVerdict =

@@ -1,11 +1,12 @@
 import { formatFiles, readNxJson, updateNxJson, type Tree } from '@nx/devkit';
+import { WORKSPACE_STATE_DIR } from '../../../config';
 import { PLUGIN_NAME, pluginEntryIndex } from '../../plugin-entry';
 
 export interface InitGeneratorSchema {
   skipFormat?: boolean;
 }
 
-const IGNORED = '.nx-slurm/';
+const IGNORED = `${WORKSPACE_STATE_DIR}/`;
 
 export function isPluginRegistered(tree: Tree): boolean {
   return pluginEntryIndex(readNxJson(tree)) >= 0;
@@ -19,7 +20,7 @@ export async function initGenerator(tree: Tree, options: InitGeneratorSchema = {
     updateNxJson(tree, nxJson);
   }
   const gitignore = tree.exists('.gitignore') ? (tree.read('.gitignore', 'utf8') ?? '') : '';
-  if (!gitignore.split(/\r?\n/).some((line) => line.trim() === IGNORED || line.trim() === '.nx-slurm')) {
+  if (!gitignore.split(/\r?\n/).some((line) => line.trim() === IGNORED || line.trim() === WORKSPACE_STATE_DIR)) {
     tree.write('.gitignore', `${gitignore}${gitignore && !gitignore.endsWith('\n') ? '\n' : ''}${IGNORED}\n`);
   }
   if (!options.skipFormat) await formatFiles(tree);

@@ -1,4 +1,4 @@
-import { chunkForArraySize, compressIndices, parseIndexList } from './indices';
+import { chunkForArraySize, compressIndices, parseIndexList } from './array-indices';
 
 describe('compressIndices', () => {
   it.each([

@@ -1,6 +1,6 @@
-import type { ClusterProfile } from './cluster-profile';
-import { mergeConnection } from './connection';
-import type { SshHostConfig } from './ssh-config';
+import type { ClusterProfile } from '../config';
+import type { SshHostConfig } from '../transport';
+import { mergeConnection } from './connect';
 
 const defaults = { homeDir: '/home/alice', username: 'alice' };
 const profile: ClusterProfile = { host: 'hpc', remoteRoot: '~/nx-slurm' };

@@ -1,3 +1,5 @@
+import { matchesHostPatterns } from './host-patterns';
+
 /** What ~/.ssh/config says about one host (only the settings nx-slurm uses). */
 export interface SshHostConfig {
   hostName?: string;
@@ -21,8 +23,8 @@ interface Setting {
 
 /**
  * Reads an OpenSSH client config and returns a lookup by host, with OpenSSH's semantics: the
- * first value obtained for a keyword wins (IdentityFile accumulates), Host patterns use `*`,
- * `?` and `!` negation, keywords are case-insensitive. `Match` blocks never apply (their
+ * first value obtained for a keyword wins (IdentityFile accumulates), Host patterns as in
+ * host-patterns.ts, keywords are case-insensitive. `Match` blocks never apply (their
  * conditions need a live connection) and `Include` is ignored: following it means reading
  * files, and a setting kept in an included file can be written in the cluster profile instead.
  */
@@ -101,21 +103,5 @@ function splitArguments(text: string): string[] {
 
 function appliesTo(section: Section, host: string): boolean {
   if (section.kind !== 'host') return section.kind === 'global';
-  let matched = false;
-  for (const pattern of section.patterns) {
-    const negated = pattern.startsWith('!');
-    if (!matchesPattern(negated ? pattern.slice(1) : pattern, host)) continue;
-    // A matching negated pattern rules the whole block out, whatever else matches.
-    if (negated) return false;
-    matched = true;
-  }
-  return matched;
-}
-
-function matchesPattern(pattern: string, host: string): boolean {
-  const source = pattern
-    .split('')
-    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}$`, 'i').test(host);
+  return matchesHostPatterns(section.patterns, host);
 }
