@@ -2,18 +2,16 @@
  * A dropped SSH connection during a wait (issue 11, item 1), injected on a TcpProxy in front of
  * the lab's sshd that this spec owns: the wait reconnects with back-off and goes on; keep-alives
  * notice a silent drop; past the patience it gives up with the job id, and a rerun attaches.
+ * The indices wait at gates (e2e/support/gates.ts) until the test has seen what it waits for,
+ * so the job is still running whatever the speed of the machine.
  */
 import { randomBytes } from 'node:crypto';
 import { arrayJobsNamed, sshLink, startNx, type SshLink } from './support/faults';
+import { Gates, HOLD_PY } from './support/gates';
 import { experiment, labProfile, output, submittedJobs, sweepWorkspace } from './support/sweeps';
 import type { Workspace } from './support/workspace';
 
 jest.setTimeout(180_000);
-
-const SLEEP_PY = `import os, sys, time
-time.sleep(float(sys.argv[sys.argv.index("--seconds") + 1]))
-print("index", os.environ["NX_SLURM_INDEX"], "done", flush=True)
-`;
 
 /** Printed by the wait after each poll that changed something (the first one always does). */
 const PROGRESS = /: \d+\/2 done, /;
@@ -22,43 +20,49 @@ const LOST = /lost the connection to lab[\w-]*; the jobs keep running\. Reconnec
 describe('a dropped connection during the wait', () => {
   let link: SshLink;
   let ws: Workspace;
+  const gates = new Gates();
   const tag = randomBytes(3).toString('hex');
   const jobName = (name: string) => `faults-${name}-${tag}`;
-  const sleeper = (name: string, seconds: number, cluster?: string) =>
+  /** Two indices held at the gate of the project's name. */
+  const held = (name: string, cluster?: string) =>
     experiment(
       `experiments/${name}`,
       name,
       {
         jobName: jobName(name),
-        command: 'python3 sleep.py',
-        args: [`--seconds ${seconds}`, `--seconds ${seconds}`],
+        command: 'python3 hold.py',
+        args: [0, 1].map((n) => `--n ${n} --until ${gates.path(name)}`),
         cluster,
       },
-      { 'sleep.py': SLEEP_PY },
+      { 'hold.py': HOLD_PY },
     );
 
   beforeAll(async () => {
+    gates.create();
     link = await sshLink();
     const through = { ...link.profile, serverAliveInterval: 1 };
     ws = await sweepWorkspace(
       'faults-connection',
-      { ...sleeper('cut', 10), ...sleeper('silent', 10), ...sleeper('giveup', 25, 'lab-impatient') },
+      { ...held('cut'), ...held('silent'), ...held('giveup', 'lab-impatient') },
       {
         lab: labProfile({ ...through, patience: 120 }),
         'lab-impatient': labProfile({ ...through, patience: 4 }),
       },
     );
   });
-  afterAll(() => link?.close());
+  afterAll(async () => {
+    gates.close();
+    await link?.close();
+  });
 
   it('a cut connection is reopened with back-off and the wait goes on: every index reported, one array', async () => {
     const run = startNx(ws, ['run', 'cut:slurm-array']);
     try {
-      // the launch is in its wait: it has printed a progress line
       await run.waitForOutput(PROGRESS, 90_000);
       const before = link.proxy.counters().connections;
       link.proxy.cutAll();
       await run.waitForOutput(LOST, 30_000);
+      gates.open('cut');
       const result = await run.exited;
       const text = output(result);
       expect(result.code).toBe(0);
@@ -78,6 +82,7 @@ describe('a dropped connection during the wait', () => {
       link.proxy.setSilent(true);
       await run.waitForOutput(LOST, 30_000);
       link.proxy.setSilent(false);
+      gates.open('silent');
       const result = await run.exited;
       expect(result.code).toBe(0);
       expect(output(result)).toContain(`${jobName('silent')}: 2/2 done`);
@@ -104,11 +109,17 @@ describe('a dropped connection during the wait', () => {
       await link.bringBack();
       run.kill();
     }
-    const rerun = await ws.nx(['run', 'giveup:slurm-array']);
-    const text = output(rerun);
-    expect(rerun.code).toBe(0);
-    expect(text).toMatch(/attaching to 2 index\(es\) still queued or running/);
-    expect(submittedJobs(text)).toEqual([]);
-    expect(arrayJobsNamed(jobName('giveup'))).toEqual([jobId]);
+    const rerun = startNx(ws, ['run', 'giveup:slurm-array']);
+    try {
+      await rerun.waitForOutput(/attaching to 2 index\(es\) still queued or running/, 90_000);
+      gates.open('giveup');
+      const result = await rerun.exited;
+      const text = output(result);
+      expect(result.code).toBe(0);
+      expect(submittedJobs(text)).toEqual([]);
+      expect(arrayJobsNamed(jobName('giveup'))).toEqual([jobId]);
+    } finally {
+      rerun.kill();
+    }
   });
 });

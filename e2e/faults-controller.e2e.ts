@@ -9,15 +9,11 @@
 import { randomBytes } from 'node:crypto';
 import { waitFor } from './support/cluster';
 import { arrayJobsNamed, controllerLink, sshLink, startNx, type ControllerLink, type SshLink } from './support/faults';
+import { Gates, HOLD_PY } from './support/gates';
 import { experiment, labProfile, output, submittedJobs, sweepWorkspace } from './support/sweeps';
 import type { Workspace } from './support/workspace';
 
 jest.setTimeout(180_000);
-
-const SLEEP_PY = `import os, sys, time
-time.sleep(float(sys.argv[sys.argv.index("--seconds") + 1]))
-print("index", os.environ["NX_SLURM_INDEX"], "done", flush=True)
-`;
 
 /** squeue gives up on a dead controller after about 18 s, scontrol and sbatch after about 9 s. */
 const RETRYING =
@@ -27,28 +23,31 @@ describe("Slurm's controller out of reach", () => {
   let controller: ControllerLink;
   let link: SshLink;
   let ws: Workspace;
+  const gates = new Gates();
   const tag = randomBytes(3).toString('hex');
   const jobName = (name: string) => `faults-${name}-${tag}`;
-  const sleeper = (name: string, seconds: number, cluster: string) =>
+  /** Two indices; held at the gate of the project's name until the test opens it, when `gated`. */
+  const program = (name: string, cluster: string, gated = false) =>
     experiment(
       `experiments/${name}`,
       name,
       {
         jobName: jobName(name),
-        command: 'python3 sleep.py',
-        args: [`--seconds ${seconds}`, `--seconds ${seconds}`],
+        command: 'python3 hold.py',
+        args: [0, 1].map((n) => `--n ${n}${gated ? ` --until ${gates.path(name)}` : ''}`),
         cluster,
       },
-      { 'sleep.py': SLEEP_PY },
+      { 'hold.py': HOLD_PY },
     );
 
   beforeAll(async () => {
+    gates.create();
     controller = await controllerLink();
     link = await sshLink();
     const slurmEnv = { SLURM_CONF: controller.slurmConf };
     ws = await sweepWorkspace(
       'faults-controller',
-      { ...sleeper('outage', 4, 'lab'), ...sleeper('early', 2, 'lab'), ...sleeper('lost-reply', 2, 'lab-linked') },
+      { ...program('outage', 'lab', true), ...program('early', 'lab'), ...program('lost-reply', 'lab-linked') },
       {
         lab: labProfile({ slurmEnv, patience: 120 }),
         // no scontrol before sbatch (maxArraySize given): the first request to the controller is sbatch's
@@ -63,6 +62,7 @@ describe("Slurm's controller out of reach", () => {
     );
   });
   afterAll(async () => {
+    gates.close();
     await controller?.close();
     await link?.close();
   });
@@ -74,6 +74,7 @@ describe("Slurm's controller out of reach", () => {
       await controller.down();
       await run.waitForOutput(RETRYING, 60_000);
       await controller.up();
+      gates.open('outage');
       const result = await run.exited;
       expect(result.code).toBe(0);
       expect(output(result)).toContain(`${jobName('outage')}: 2/2 done`);
