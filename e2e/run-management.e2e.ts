@@ -107,7 +107,7 @@ describe('managing a run still going on the real cluster over SSH', () => {
 
     const cancel = await nx('run', 'manage:slurm-cancel', '--index', '2');
     expect(cancel.code).toBe(0);
-    expect(output(cancel)).toContain(`manage: cancelled ${jobId}_2.`);
+    expect(output(cancel)).toContain(`manage: cancelled ${jobId}_2 (1 index(es))`);
     await waitFor(() => sacct(jobId).find((r) => r.jobId === `${jobId}_2` && /CANCELLED/.test(r.state)), {
       what: `${jobId}_2 cancelled`,
       timeoutMs: 30_000,

@@ -23,8 +23,16 @@ describe('bundleProject', () => {
     const bundle = await bundleProject({ root, exclude: ['data/**'] });
     expect(bundle.root).toBe(root);
     expect(bundle.files).toEqual(['.gitignore', 'train.py']);
-    expect(bundle.bytes).toBe(bundle.data.length);
-    expect(bundle.sha256).toBe(createHash('sha256').update(bundle.data).digest('hex'));
+    const chunks: Buffer[] = [];
+    for await (const chunk of bundle.open()) chunks.push(chunk as Buffer);
+    const data = Buffer.concat(chunks);
+    expect(bundle.bytes).toBe(data.length);
+    expect(bundle.sha256).toBe(createHash('sha256').update(data).digest('hex'));
+    expect(bundle.fileBytes).toBe('*.tmp\n'.length + 'print(1)\n'.length);
+    expect(bundle.largest).toEqual([
+      { path: 'train.py', bytes: 9 },
+      { path: '.gitignore', bytes: 6 },
+    ]);
   });
 
   it('names the same content with the same sha256 wherever it lives and whenever it was touched', async () => {
@@ -34,5 +42,15 @@ describe('bundleProject', () => {
     const [a, b] = await Promise.all([bundleProject({ root: join(sandbox, 'exp') }), bundleProject({ root: copy })]);
     expect(b.sha256).toBe(a.sha256);
     expect(a.files).toContain('data/big.bin');
+  });
+
+  it('fails an upload stream whose files changed since they were hashed', async () => {
+    const root = join(sandbox, 'exp');
+    const bundle = await bundleProject({ root });
+    writeFileSync(join(root, 'train.py'), 'print(2)\n');
+    const reading = (async () => {
+      for await (const _ of bundle.open()) void _;
+    })();
+    await expect(reading).rejects.toThrow(`files under ${root} changed while nx-slurm was shipping them`);
   });
 });

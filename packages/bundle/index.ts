@@ -1,2 +1,3 @@
 export { createTarballFromEntries } from './tarball';
 export { bundleProject, type Bundle } from './bundle';
+export { largeBundleWarning } from './size-warning';

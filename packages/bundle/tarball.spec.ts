@@ -1,10 +1,29 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  ftruncateSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { createTarball, createTarballFromEntries } from './tarball';
+import { createTarballFromEntries, digestTarball, tarballStream } from './tarball';
+
+/** The whole stream in memory, with its sha256 (small trees only). */
+async function createTarball(root: string, files: string[]): Promise<{ data: Buffer; sha256: string }> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of tarballStream(root, files)) chunks.push(chunk as Buffer);
+  const data = Buffer.concat(chunks);
+  return { data, sha256: createHash('sha256').update(data).digest('hex') };
+}
 
 const FILES: Record<string, string> = {
   'train.py': 'print("hi")\n',
@@ -100,6 +119,53 @@ describe('createTarball', () => {
     expect(data.readUInt32LE(4)).toBe(0);
     expect(data[9]).toBe(3);
     expect(gunzipSync(data).toString('latin1')).not.toMatch(/atime|ctime|mtime=/);
+  });
+
+  it('digests the same bytes the stream gives, with the size of every file', async () => {
+    const root = tree('a');
+    const { data, sha256 } = await createTarball(root, files);
+    const digest = await digestTarball(root, files);
+    expect(digest).toEqual({
+      sha256,
+      bytes: data.length,
+      fileSizes: files.map((path) => ({ path, bytes: Buffer.byteLength(FILES[path]) })),
+    });
+  });
+
+  it('packs a file larger than memory would like a chunk at a time', async () => {
+    const root = join(sandbox, 'big');
+    mkdirSync(root);
+    writeFileSync(join(root, 'train.py'), 'print(1)\n');
+    const size = 512 * 2 ** 20;
+    // sparse: costs no disk, and reads as zeros
+    const fd = openSync(join(root, 'weights.bin'), 'w');
+    ftruncateSync(fd, size);
+    closeSync(fd);
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+    try {
+      const digest = await digestTarball(root, ['train.py', 'weights.bin']);
+      expect(digest.fileSizes).toEqual([
+        { path: 'train.py', bytes: 9 },
+        { path: 'weights.bin', bytes: size },
+      ]);
+    } finally {
+      clearInterval(sampler);
+    }
+    expect(peak - before).toBeLessThan(size / 4);
+  }, 60_000);
+
+  it('fails a file that shrank while it was packed, instead of shipping a wrong archive', async () => {
+    const root = tree('a');
+    // between the stat that sized the header and the read of the content
+    const stream = tarballStream(root, files, ({ path }) => {
+      if (path === 'pkg/model.py') writeFileSync(join(root, path), '');
+    });
+    const reading = (async () => {
+      for await (const _ of stream) void _;
+    })();
+    await expect(reading).rejects.toThrow(/pkg\/model\.py changed while nx-slurm was packing it/);
   });
 
   it('rejects paths that would escape or alias inside the archive', async () => {

@@ -36,6 +36,7 @@ describe('sweepJsonSchema', () => {
       'matrix',
       'libraries',
       'maxConcurrent',
+      'indexTasks',
       'resources',
       'env',
       'setup',
@@ -91,6 +92,7 @@ describe('arrayExecutorJsonSchema', () => {
       'force',
       'dryRun',
       'index',
+      'indices',
     ]);
     expect(schema.properties?.force).toMatchObject({ type: 'boolean', description: expect.any(String) });
   });

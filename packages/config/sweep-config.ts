@@ -118,6 +118,13 @@ export const sweepConfigSchema = z
       .min(1)
       .optional()
       .describe('At most this many array indices run at once (sbatch --array=...%N). Local default: the CPU count.'),
+    indexTasks: z
+      .int()
+      .min(1)
+      .optional()
+      .describe(
+        'Most Nx tasks for the indices (default 1000): past this many indices, each Nx task is a block of contiguous indices (slurm-array--0-99), sized by the smallest power of ten that fits.',
+      ),
     resources: resourcesSchema.optional(),
     env: envSchema.optional(),
     setup: z
@@ -153,6 +160,13 @@ export const arrayExecutorOptionsSchema = sweepConfigSchema
       .min(0)
       .optional()
       .describe('Run only this sweep index (what each inferred slurm-array--<i> target sets).'),
+    indices: z
+      .string()
+      .regex(/^\d+-\d+$/, 'a range of indices like 0-99')
+      .optional()
+      .describe(
+        'Run only these contiguous sweep indices (what each inferred block target slurm-array--<first>-<last> sets).',
+      ),
   })
   .describe('Runs a sweep as one Slurm job array: the options of slurm.json, plus runtime flags.');
 

@@ -1,5 +1,8 @@
+import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
+import { largeBundleWarning } from '../bundle';
 import type { PreparedSweep } from './prepare';
 
 /**
@@ -15,8 +18,10 @@ export async function exportBundles(sweep: PreparedSweep, outDir: string): Promi
   const lines: string[] = [];
   for (const { name, bundle } of bundles) {
     const file = `${name.replace(/[^A-Za-z0-9._-]+/g, '_')}-${bundle.sha256.slice(0, 12)}.tar.gz`;
-    await writeFile(join(outDir, file), bundle.data);
+    await pipeline(bundle.open(), createWriteStream(join(outDir, file)));
     lines.push(`${name}: ${bundle.files.length} files, ${bundle.bytes} bytes, sha256 ${bundle.sha256} -> ${file}`);
+    const warning = largeBundleWarning(name, bundle);
+    if (warning) lines.push(warning);
   }
   const manifest = Object.fromEntries(
     bundles.map(({ name, bundle }) => [

@@ -1,6 +1,7 @@
 export { launchSweep } from './launch';
-export { prepareSweep, type PreparedSweep, type SweepRequest } from './prepare';
+export { inspectSweep, prepareSweep, type InspectedSweep, type PreparedSweep, type SweepRequest } from './prepare';
 export { indexSummary, resultsTable, type IndexResult } from './report';
+export { elementRanges } from './status-report';
 export { connectProfile } from './connect';
 export { SessionPool, type Session } from './session';
 export { cancelSweep } from './inspect';
@@ -9,3 +10,4 @@ export { printLog } from './logs';
 export { sweepStatus } from './status';
 export { submitSweep } from './submit';
 export { exportBundles } from './export-bundles';
+export { markPhase } from './timeline';

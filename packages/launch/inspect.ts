@@ -1,8 +1,8 @@
 import { isFinal } from '../slurm';
 import { faultHandling } from './faults';
 import type { Ledger, LedgerEntry } from './ledger';
-import type { SweepIndex } from './plan';
-import type { PreparedSweep } from './prepare';
+import type { ListedIndex } from './plan';
+import type { InspectedSweep } from './prepare';
 import { resultOf } from './launch';
 import type { IndexResult } from './report';
 import { recoverIfEmpty } from './recover';
@@ -10,10 +10,11 @@ import { missingRunFolders, refreshUnfinished } from './refresh';
 import type { Session } from './session';
 
 /**
- * The latest known entry of each requested index: its exact fingerprint if it ran, else the
- * newest run of the same arguments (older code), so status and logs still find it after an edit.
+ * The latest known entry of each requested index: the newest run of its arguments (and
+ * replicate number), whichever code it ran, so status, logs and cancel need no bundle and
+ * still find an index after an edit.
  */
-function latestEntries(items: readonly SweepIndex[], ledger: Ledger): Map<number, LedgerEntry> {
+function latestEntries(items: readonly ListedIndex[], ledger: Ledger): Map<number, LedgerEntry> {
   const replicateKey = (argv: readonly string[], occurrence = 0) => JSON.stringify([argv, occurrence]);
   const newestByArgs = new Map<string, LedgerEntry>();
   for (const entry of Object.values(ledger.entries)) {
@@ -23,7 +24,7 @@ function latestEntries(items: readonly SweepIndex[], ledger: Ledger): Map<number
   }
   const latest = new Map<number, LedgerEntry>();
   for (const item of items) {
-    const entry = ledger.entries[item.fingerprint] ?? newestByArgs.get(replicateKey(item.argv, item.occurrence));
+    const entry = newestByArgs.get(replicateKey(item.argv, item.occurrence));
     if (entry) latest.set(item.index, entry);
   }
   return latest;
@@ -31,7 +32,7 @@ function latestEntries(items: readonly SweepIndex[], ledger: Ledger): Map<number
 
 /** The latest entries, first recovering them from the cluster when the workspace has no ledger. */
 export async function knownEntries(
-  sweep: PreparedSweep,
+  sweep: InspectedSweep,
   session: () => Promise<Session>,
   log: (line: string) => void,
 ): Promise<Map<number, LedgerEntry>> {
@@ -53,7 +54,7 @@ export interface CurrentResults {
  * folders checked, so a deleted one is said to be gone rather than read as it was.
  */
 export async function currentResults(
-  sweep: PreparedSweep,
+  sweep: InspectedSweep,
   session: () => Promise<Session>,
   log: (line: string) => void,
 ): Promise<CurrentResults> {
@@ -76,18 +77,12 @@ export async function currentResults(
   return { results: items.map((item, k) => resultOf(item, entries[k], false)), goneRunDirs: [...gone] };
 }
 
-/** These entries, each replaced by its refreshed version when there is one. */
-function current(entries: readonly LedgerEntry[], refreshed: readonly LedgerEntry[]): LedgerEntry[] {
-  const byFingerprint = new Map(refreshed.map((entry) => [entry.fingerprint, entry]));
-  return entries.map((entry) => byFingerprint.get(entry.fingerprint) ?? entry);
-}
-
 /**
  * Cancels unfinished elements: the given indices, or everything of this job name still queued or
  * running, as the cluster says now (the ledger may not have seen them end).
  */
 export async function cancelSweep(
-  sweep: PreparedSweep,
+  sweep: InspectedSweep,
   session: () => Promise<Session>,
   indices?: number[],
   log: (line: string) => void = () => {},
@@ -110,4 +105,10 @@ export async function cancelSweep(
     open.scheduler.cancel(jobs, indices ? targets.map((e) => ({ jobId: e.jobId, taskId: e.taskId })) : undefined),
   );
   return targets;
+}
+
+/** These entries, each replaced by its refreshed version when there is one. */
+function current(entries: readonly LedgerEntry[], refreshed: readonly LedgerEntry[]): LedgerEntry[] {
+  const byFingerprint = new Map(refreshed.map((entry) => [entry.fingerprint, entry]));
+  return entries.map((entry) => byFingerprint.get(entry.fingerprint) ?? entry);
 }

@@ -2,13 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { createTarballFromEntries } from '../bundle';
 import {
+  ARGUMENT_FILES,
   chunkForArraySize,
   compressIndices,
-  encodeArgv,
+  encodeArgumentTable,
   encodeEnv,
   isFinal,
   isTransient,
   renderJobScript,
+  splitLongArray,
   type ElementStatus,
   type SlurmState,
 } from '../slurm';
@@ -25,16 +27,17 @@ import {
   withStatus,
   type LedgerEntry,
 } from './ledger';
-import { planLaunch, type LaunchPlan, type SweepIndex } from './plan';
+import { planLaunch, type LaunchPlan, type ListedIndex, type SweepIndex } from './plan';
 import { newerThanLedger, parseRecoveredRuns, recoverIfEmpty } from './recover';
 import { refreshUnfinished } from './refresh';
 import type { PreparedSweep } from './prepare';
 import { newRunId, runFiles } from './remote-layout';
-import { CREATE_RUN, RECORD_JOB, RECOVER_RUNS, TAILS, parseTails } from './remote-scripts';
+import { CREATE_RUN, RECORD_JOB, RECOVER_RUNS, TAILS, parseTails, tailsInput } from './remote-scripts';
 import { ensureBundles } from './ship';
 import { countStates, formatDuration, progressLine, type IndexResult } from './report';
 import type { Session } from './session';
 import { submitOnce } from './submit-once';
+import { markPhase } from './timeline';
 
 export interface LaunchOptions {
   /** Wait for every index to end (false: submit or attach, then return). */
@@ -163,8 +166,10 @@ async function submitRun(
   const tarball = (await createTarballFromEntries(runFolder.files, runFolder.dirs)).data;
   await faults.retry(async () => {
     await transport.writeFile(runTarball, tarball);
+    markPhase('run folder uploaded');
     await runRemoteScript(transport, CREATE_RUN, [runDir, runTarball]);
   });
+  markPhase('run folder staged');
 
   const { maxArraySize } = await faults.retry(() => session.scheduler.limits());
   const itemByIndex = new Map(items.map((item) => [item.index, item]));
@@ -228,14 +233,12 @@ async function submitArray(
         `\`sinfo -o "%P %c %m %l"\` on the cluster lists what each partition offers (CPUs, memory in MB, time limit).`,
     );
   });
+  markPhase('sbatch returned');
   await faults
     .retry(() =>
-      runRemoteScript(session.transport, RECORD_JOB, [
-        runDir,
-        job.jobId,
-        String(chunk.offset),
-        compressIndices(chunk.taskIds),
-      ]),
+      runRemoteScript(session.transport, RECORD_JOB, [runDir, job.jobId, String(chunk.offset)], {
+        stdin: compressIndices(chunk.taskIds),
+      }),
     )
     .catch((error: unknown) => {
       // only other clones read the jobs file: this workspace's ledger has the job, so the launch goes on
@@ -244,6 +247,7 @@ async function submitArray(
         `${sweep.request.jobName}: could not record job ${job.jobId} in ${runDir}/jobs (${error.stderr.trim()}); this workspace's ledger still has it`,
       );
     });
+  markPhase('job recorded');
   return job;
 }
 
@@ -275,14 +279,17 @@ function runFolderEntries(
     },
     indices: items.map((i) => ({ index: i.index, fingerprint: i.fingerprint, argv: i.argv, occurrence: i.occurrence })),
   };
+  const args = encodeArgumentTable(items.map((i) => ({ index: i.index, argv: [...request.command, ...i.argv] })));
   return {
+    // a few files whatever the number of indices: each index's job creates its own out/<i>/
     files: [
       { path: 'job.sbatch', data: script, mode: 0o755 },
       { path: 'env.bin', data: encodeEnv(request.env) },
       { path: 'meta.json', data: JSON.stringify(meta, null, 2) },
-      ...items.map((i) => ({ path: `args/${i.index}`, data: encodeArgv([...request.command, ...i.argv]) })),
+      { path: ARGUMENT_FILES.words, data: args.words },
+      { path: ARGUMENT_FILES.records, data: args.records },
     ],
-    dirs: ['logs', 'exit', 'out', ...items.map((i) => `out/${i.index}`)],
+    dirs: ['logs', 'exit', 'out'],
   };
 }
 
@@ -396,19 +403,17 @@ async function resubmit(
     }
     for (const group of groupBy(ours, (t) => `${t.entry.runDir}\0${t.entry.offset}`).values()) {
       const { runDir, offset } = group[0].entry;
-      await lock.renew();
-      const job = await submitArray(
-        sweep,
-        session,
-        runDir,
-        { offset, taskIds: group.map((t) => t.entry.taskId) },
-        faults,
-      );
-      for (const t of group) {
-        faults.patience.log(
-          `${jobName}/${t.entry.runIndex}: ${t.entry.state}, resubmitted as job ${job.jobId} (attempt ${t.entry.attempts + 1})`,
-        );
-        t.entry = resubmitted(t.entry, job.jobId);
+      const byTask = new Map(group.map((t) => [t.entry.taskId, t]));
+      for (const chunk of splitLongArray({ offset, taskIds: [...byTask.keys()] })) {
+        await lock.renew();
+        const job = await submitArray(sweep, session, runDir, chunk, faults);
+        for (const taskId of chunk.taskIds) {
+          const t = byTask.get(taskId)!;
+          faults.patience.log(
+            `${jobName}/${t.entry.runIndex}: ${t.entry.state}, resubmitted as job ${job.jobId} (attempt ${t.entry.attempts + 1})`,
+          );
+          t.entry = resubmitted(t.entry, job.jobId);
+        }
       }
     }
   } finally {
@@ -419,6 +424,7 @@ async function resubmit(
 /**
  * One command for the log tails of everything that just finished, and their exit markers: squeue
  * often reports an element final before sacct has its exit code, and the job's marker has it.
+ * The paths go on stdin: 10,000 indices cancelled at once make megabytes of them.
  */
 async function fetchEndings(transport: Session['transport'], finished: Tracked[]): Promise<Partial<IndexResult>[]> {
   const files = finished.map((t) => {
@@ -429,10 +435,9 @@ async function fetchEndings(transport: Session['transport'], finished: Tracked[]
       exit: run.exitMarker(t.entry.runIndex),
     };
   });
-  const printed = await runRemoteScript(transport, TAILS, [
-    String(TAIL_BYTES),
-    ...files.flatMap((f) => Object.values(f)),
-  ]).catch((error: unknown) => {
+  const printed = await runRemoteScript(transport, TAILS, [String(TAIL_BYTES)], {
+    stdin: tailsInput(files.flatMap((f) => Object.values(f))),
+  }).catch((error: unknown) => {
     // the results stand without log tails, and with the exit codes the scheduler reported
     if (!(error instanceof RemoteScriptError)) throw error;
     return '';
@@ -449,7 +454,7 @@ async function fetchEndings(transport: Session['transport'], finished: Tracked[]
   });
 }
 
-export function resultOf(item: SweepIndex, entry: LedgerEntry, fromLedger: boolean): IndexResult {
+export function resultOf(item: ListedIndex, entry: LedgerEntry, fromLedger: boolean): IndexResult {
   return {
     index: item.index,
     argv: item.argv,

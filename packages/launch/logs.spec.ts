@@ -66,7 +66,10 @@ function fakeSession(reads: (string | 'ENOENT')[], states: SlurmState[], gone: s
 function collect() {
   const chunks: Buffer[] = [];
   const lines: string[] = [];
-  return { output: { write: (chunk: Buffer) => chunks.push(chunk), log: (line: string) => lines.push(line) }, chunks };
+  return {
+    output: { write: (chunk: Buffer) => void chunks.push(chunk), log: (line: string) => lines.push(line) },
+    chunks,
+  };
 }
 
 describe('printLog', () => {

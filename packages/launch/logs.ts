@@ -2,7 +2,7 @@ import { isFinal } from '../slurm';
 import { faultHandling, type FaultHandling } from './faults';
 import { knownEntries } from './inspect';
 import type { LedgerEntry } from './ledger';
-import type { PreparedSweep } from './prepare';
+import type { InspectedSweep } from './prepare';
 import { goneRunFolder, missingRunFolders } from './refresh';
 import { runFiles } from './remote-layout';
 import type { Session } from './session';
@@ -15,8 +15,8 @@ export interface LogRequest {
 }
 
 export interface LogOutput {
-  /** The log's bytes, as they arrive. */
-  write(chunk: Buffer): void;
+  /** The log's bytes, as they arrive; awaited, so nothing is left unwritten when the log ends. */
+  write(chunk: Buffer): Promise<void> | void;
   /** Notices (a ledger recovered from the cluster), one line each. */
   log(line: string): void;
 }
@@ -28,7 +28,7 @@ const FOLLOW_INTERVAL_MS = { min: 500, max: 10_000 };
  * when the index has not run on the sweep's cluster, or its run folder is gone from it.
  */
 export async function printLog(
-  sweep: PreparedSweep,
+  sweep: InspectedSweep,
   session: () => Promise<Session>,
   { index, stream, follow }: LogRequest,
   output: LogOutput,
@@ -42,7 +42,7 @@ export async function printLog(
   if ((await missingRunFolders(open, [entry.runDir], faults)).size > 0)
     throw new Error(`${sweep.request.jobName}/${index}: ${goneRunFolder(entry.runDir, open.cluster.name)}`);
   if (follow) await followLog(open, entry, path, output, faults);
-  else output.write(await readLog(open, path, 0));
+  else await output.write(await readLog(open, path, 0));
 }
 
 /** The log from byte `from` on; a log the job has not created yet is empty. */
@@ -68,7 +68,7 @@ async function followLog(
   let interval = FOLLOW_INTERVAL_MS.min;
   for (;;) {
     const chunk = await faults.retry(() => readLog(session, path, printed));
-    output.write(chunk);
+    await output.write(chunk);
     printed += chunk.length;
     if (chunk.length > 0) interval = FOLLOW_INTERVAL_MS.min;
     else {
@@ -77,7 +77,7 @@ async function followLog(
       );
       const status = statuses.find((s) => s.jobId === entry.jobId && s.taskId === entry.taskId);
       if (!status || isFinal(status.state)) {
-        output.write(await faults.retry(() => readLog(session, path, printed)));
+        await output.write(await faults.retry(() => readLog(session, path, printed)));
         return;
       }
       interval = Math.min(FOLLOW_INTERVAL_MS.max, interval * 2);

@@ -1,11 +1,16 @@
 import { isFinal, isSuccess } from '../slurm';
 import type { Ledger, LedgerEntry } from './ledger';
 
-export interface SweepIndex {
+/** An index of the sweep as status, logs and cancel see it: no bundle built, so no fingerprint. */
+export interface ListedIndex {
   readonly index: number;
   readonly argv: readonly string[];
   /** 0 for the first index with these arguments, 1 for the next (replicates), ... */
   readonly occurrence: number;
+}
+
+/** An index about to be launched: its fingerprint names it in the ledger. */
+export interface SweepIndex extends ListedIndex {
   readonly fingerprint: string;
 }
 

@@ -4,7 +4,8 @@ import type { ResolvedCluster } from '../config';
 import { timeLimitSeconds } from '../slurm';
 import { fingerprint, type ResolvedLibrary, type ResolvedSweep } from '../sweep';
 import { LedgerFile, type Ledger } from './ledger';
-import { planLaunch, type LaunchPlan, type SweepIndex } from './plan';
+import { planLaunch, type LaunchPlan, type ListedIndex, type SweepIndex } from './plan';
+import { markPhase } from './timeline';
 
 /** One project's resolved sweep and what to do with it, as the Nx adapter read it. */
 export interface SweepRequest extends ResolvedSweep {
@@ -19,18 +20,26 @@ export interface SweepRequest extends ResolvedSweep {
   readonly force?: boolean;
 }
 
-/** Made once before any connection, never changed: a launch returns what it decides instead. */
-export interface PreparedSweep {
+/**
+ * The sweep as status, logs and cancel need it: the requested indices and the workspace's
+ * ledger. Building it reads no project file, so it costs the same for a project of 1 GB.
+ */
+export interface InspectedSweep {
   readonly request: SweepRequest;
+  readonly items: readonly ListedIndex[];
+  readonly ledgerFile: LedgerFile;
+  /** The workspace's ledger as it was read. */
+  readonly ledger: Ledger;
+}
+
+/** Made once before any connection, never changed: a launch returns what it decides instead. */
+export interface PreparedSweep extends InspectedSweep {
   readonly project: Bundle;
   readonly libraries: readonly { readonly name: string; readonly bundle: Bundle }[];
   /** The wall-clock limit the `local` scheduler enforces (Slurm reads `--time` from the script). */
   readonly timeLimitSeconds?: number;
   /** The requested indices with their fingerprints. */
   readonly items: readonly SweepIndex[];
-  readonly ledgerFile: LedgerFile;
-  /** The workspace's ledger as it was read. */
-  readonly ledger: Ledger;
   /** What that ledger says each requested index needs. */
   readonly plan: LaunchPlan;
 }
@@ -38,9 +47,30 @@ export interface PreparedSweep {
 /** Files that describe the sweep rather than being its code: editing them must not rerun every index. */
 const SWEEP_DESCRIPTION_FILES = ['slurm.json', 'project.json'];
 
+/** The requested indices and the ledger, without bundling anything. */
+export async function inspectSweep(request: SweepRequest): Promise<InspectedSweep> {
+  const { vectors } = request;
+  const wanted = request.indices ?? vectors.map((_, index) => index);
+  const outside = wanted.filter((index) => !(index >= 0 && index < vectors.length));
+  if (outside.length > 0) {
+    throw new Error(
+      `${request.jobName}: the sweep has ${vectors.length} indices (0-${vectors.length - 1}); there is no index ${outside.join(', ')}. Was slurm.json edited while Nx ran?`,
+    );
+  }
+  const occurrences = occurrenceOfEach(vectors);
+  const ledgerFile = LedgerFile.at(request.workspaceRoot, request.cluster.name, request.jobName);
+  return {
+    request,
+    items: wanted.map((index) => ({ index, argv: vectors[index], occurrence: occurrences[index] })),
+    ledgerFile,
+    ledger: await ledgerFile.read(),
+  };
+}
+
 /** Bundles, fingerprints and the plan: everything decided before any connection is opened. */
 export async function prepareSweep(request: SweepRequest): Promise<PreparedSweep> {
-  const { vectors, command, env, setup, resources } = request;
+  const { command, env, setup, resources } = request;
+  const inspected = await inspectSweep(request);
   const project = await bundleProject({
     root: join(request.workspaceRoot, request.projectRoot),
     exclude: [...request.exclude, ...SWEEP_DESCRIPTION_FILES],
@@ -51,42 +81,31 @@ export async function prepareSweep(request: SweepRequest): Promise<PreparedSweep
       bundle: await bundleProject({ root: join(request.workspaceRoot, library.root) }),
     })),
   );
+  markPhase('bundles built and hashed');
   const bundleHashes = [project.sha256, ...libraries.map((l) => l.bundle.sha256)];
-  const wanted = request.indices ?? vectors.map((_, index) => index);
-  const outside = wanted.filter((index) => !(index >= 0 && index < vectors.length));
-  if (outside.length > 0) {
-    throw new Error(
-      `${request.jobName}: the sweep has ${vectors.length} indices (0-${vectors.length - 1}); there is no index ${outside.join(', ')}. Was slurm.json edited while Nx ran?`,
-    );
-  }
-  const occurrences = occurrenceOfEach(vectors);
-  const items = wanted.map((index) => ({
-    index,
-    argv: vectors[index],
-    occurrence: occurrences[index],
+  const items = inspected.items.map((item) => ({
+    ...item,
     // no index: a vector that moves to another index when the matrix grows is still done; the
     // occurrence keeps replicates (the same arguments listed several times) apart
     fingerprint: fingerprint({
       bundles: bundleHashes,
       command,
-      argv: vectors[index],
+      argv: item.argv,
       env,
       setup,
       resources,
-      replicate: occurrences[index] || undefined,
+      replicate: item.occurrence || undefined,
     }),
   }));
-  const ledgerFile = LedgerFile.at(request.workspaceRoot, request.cluster.name, request.jobName);
-  const ledger = await ledgerFile.read();
+  const plan = planLaunch(items, inspected.ledger, request.force ?? false);
+  markPhase('fingerprints and plan ready');
   return {
-    request,
+    ...inspected,
     project,
     libraries,
     timeLimitSeconds: resources.time === undefined ? undefined : timeLimitSeconds(resources.time),
     items,
-    ledgerFile,
-    ledger,
-    plan: planLaunch(items, ledger, request.force ?? false),
+    plan,
   };
 }
 

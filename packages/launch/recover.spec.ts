@@ -1,13 +1,19 @@
 import type { LedgerEntry } from './ledger';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { newerThanLedger, parseRecoveredRuns } from './recover';
+import { RECOVER_RUNS } from './remote-scripts';
 
 const meta = (runId: string, indices: [number, string][]) =>
   JSON.stringify({
     runId,
     indices: indices.map(([index, fingerprint]) => ({ index, fingerprint, argv: [`--i`, String(index)] })),
   });
+/** What RECOVER_RUNS prints for one run folder: its meta.json, then grep's lines over exit/. */
 const run = (runDir: string, metaJson: string, exits: [string, string][]) =>
-  `R\0${runDir}\0${metaJson}\0` + exits.map(([name, code]) => `E\0${name}\0${code}\0`).join('');
+  `R\0${runDir}\0${metaJson}\0E\0${exits.map(([name, code]) => `./${name}:${code.trim()}\n`).join('')}\0`;
 
 describe('parseRecoveredRuns', () => {
   it('turns exit markers into finished entries and skips indices without one', () => {
@@ -58,7 +64,7 @@ describe("parseRecoveredRuns with the run's jobs file", () => {
       [1, 'f1'],
       [2, 'f2'],
       [5, 'f5'],
-    ])}\0` + `E\x000\x000\x00J\x00${jobs}\x00`;
+    ])}\0` + `E\0./0:0\n\0J\0${jobs}\0`;
 
   it('attaches to indices its jobs still run, with the job of their latest attempt', () => {
     const entries = parseRecoveredRuns(withJobs('300 0 0-2\n301 0 1\n302 4 1\n'));
@@ -68,6 +74,36 @@ describe("parseRecoveredRuns with the run's jobs file", () => {
     expect(byFingerprint.f2).toMatchObject({ state: 'PENDING', jobId: '300', taskId: 2, attempts: 1 });
     // index 5 ran as task 1 of an array offset by 4 (past MaxArraySize)
     expect(byFingerprint.f5).toMatchObject({ state: 'PENDING', jobId: '302', taskId: 1, offset: 4 });
+  });
+});
+
+describe('RECOVER_RUNS on real run folders', () => {
+  let runs: string;
+  beforeEach(() => (runs = mkdtempSync(join(tmpdir(), 'nx-slurm-recover-'))));
+  afterEach(() => rmSync(runs, { recursive: true, force: true }));
+
+  it('reads every exit marker of a run with one grep, whatever their number', () => {
+    const runDir = join(runs, '20260104-000000-dddd');
+    mkdirSync(join(runDir, 'exit'), { recursive: true });
+    const indices = Array.from({ length: 300 }, (_, i) => i);
+    writeFileSync(
+      join(runDir, 'meta.json'),
+      meta(
+        '20260104-000000-dddd',
+        indices.map((i) => [i, `f${i}`]),
+      ),
+    );
+    for (const i of indices) if (i % 3 !== 2) writeFileSync(join(runDir, 'exit', String(i)), `${i % 3}\n`);
+    writeFileSync(join(runDir, 'exit', '2.4242.tmp'), '0\n');
+
+    const out = spawnSync('bash', ['-c', RECOVER_RUNS.body, 'nx-slurm', runs], { encoding: 'utf8' });
+
+    expect(out.status).toBe(0);
+    const entries = parseRecoveredRuns(out.stdout);
+    expect(entries).toHaveLength(200);
+    expect(entries.filter((e) => e.state === 'COMPLETED')).toHaveLength(100);
+    expect(entries.find((e) => e.runIndex === 4)).toMatchObject({ state: 'FAILED', exitCode: 1, runDir });
+    expect(entries.some((e) => e.runIndex === 2)).toBe(false);
   });
 });
 

@@ -1,5 +1,5 @@
 import { withEntries, type Ledger, type LedgerEntry } from './ledger';
-import type { PreparedSweep } from './prepare';
+import type { InspectedSweep } from './prepare';
 import { parseIndexList } from '../slurm';
 import { runRemoteScript } from '../transport';
 import { RECOVER_RUNS } from './remote-scripts';
@@ -29,12 +29,8 @@ export function parseRecoveredRuns(stdout: string): LedgerEntry[] {
     const runDir = fields[k + 1];
     const meta = JSON.parse(fields[k + 2]) as RunMeta;
     k += 3;
-    const exits = new Map<number, number>();
-    while (fields[k] === 'E') {
-      // a marker still being written is `<i>.<pid>.tmp`
-      if (/^\d+$/.test(fields[k + 1])) exits.set(Number(fields[k + 1]), Number(fields[k + 2].trim()));
-      k += 3;
-    }
+    const exits = fields[k] === 'E' ? parseExitMarkers(fields[k + 1]) : new Map<number, number>();
+    if (fields[k] === 'E') k += 2;
     const jobs = fields[k] === 'J' ? parseJobsFile(fields[k + 1]) : new Map<number, JobOfIndex>();
     if (fields[k] === 'J') k += 2;
     for (const { index, fingerprint, argv, occurrence } of meta.indices) {
@@ -60,6 +56,16 @@ export function parseRecoveredRuns(stdout: string): LedgerEntry[] {
     }
   }
   return [...entries.values()];
+}
+
+/** `./<index>:<exit code>` lines (grep's output over exit/); a marker still being written is `<i>.<pid>.tmp`. */
+function parseExitMarkers(text: string): Map<number, number> {
+  const exits = new Map<number, number>();
+  for (const line of text.split('\n')) {
+    const match = /^\.\/(\d+):(\d+)\s*$/.exec(line);
+    if (match) exits.set(Number(match[1]), Number(match[2]));
+  }
+  return exits;
 }
 
 interface JobOfIndex {
@@ -104,7 +110,7 @@ async function recoverFromCluster(session: Session, jobName: string): Promise<Le
  * entries is trusted as it is.
  */
 export async function recoverIfEmpty(
-  sweep: PreparedSweep,
+  sweep: InspectedSweep,
   session: Session,
   log: (line: string) => void,
 ): Promise<Ledger | undefined> {

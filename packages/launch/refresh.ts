@@ -3,7 +3,7 @@ import { runRemoteScript } from '../transport';
 import type { FaultHandling } from './faults';
 import { endedWithoutRecord, jobsOf, withStatus, type LedgerEntry } from './ledger';
 import { runFiles } from './remote-layout';
-import { MISSING_FOLDERS, parseTails, TAILS } from './remote-scripts';
+import { MISSING_FOLDERS, parseTails, TAILS, tailsInput } from './remote-scripts';
 import type { Session } from './session';
 
 /** An exit marker holds a number and a newline. */
@@ -31,7 +31,9 @@ export async function refreshUnfinished(
   if (unlisted.length > 0) {
     const markers = unlisted.map((entry) => runFiles(entry.runDir).exitMarker(entry.runIndex));
     const tails = parseTails(
-      await faults.retry(() => runRemoteScript(session.transport, TAILS, [String(MARKER_BYTES), ...markers])),
+      await faults.retry(() =>
+        runRemoteScript(session.transport, TAILS, [String(MARKER_BYTES)], { stdin: tailsInput(markers) }),
+      ),
     );
     unlisted.forEach((entry, k) => {
       const marker = tails.get(markers[k])?.trim();
@@ -50,7 +52,9 @@ export async function missingRunFolders(
 ): Promise<Set<string>> {
   const unique = [...new Set(runDirs)];
   if (unique.length === 0) return new Set();
-  const printed = await faults.retry(() => runRemoteScript(session.transport, MISSING_FOLDERS, unique));
+  const printed = await faults.retry(() =>
+    runRemoteScript(session.transport, MISSING_FOLDERS, [], { stdin: tailsInput(unique) }),
+  );
   return new Set(printed.split('\0').filter(Boolean));
 }
 

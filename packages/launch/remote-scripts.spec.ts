@@ -4,11 +4,21 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RemoteScript } from '../transport';
-import { CREATE_RUN, INSTALL_BUNDLES, parseTails, PRESENT_BUNDLES, RECORD_JOB, TAILS } from './remote-scripts';
+import {
+  CREATE_RUN,
+  INSTALL_BUNDLES,
+  parseTails,
+  PRESENT_BUNDLES,
+  RECORD_JOB,
+  TAILS,
+  tailsInput,
+} from './remote-scripts';
 
 /** Runs one of our fixed scripts as runRemoteScript does on the cluster: `bash -c BODY nx-slurm args...`. */
-function run(script: RemoteScript, ...args: string[]) {
-  const result = spawnSync('bash', ['-c', script.body, 'nx-slurm', ...args], { encoding: 'utf8' });
+function run(script: RemoteScript, ...args: (string | { stdin: string | Buffer })[]) {
+  const input = args.find((arg) => typeof arg !== 'string')?.stdin;
+  const words = args.filter((arg): arg is string => typeof arg === 'string');
+  const result = spawnSync('bash', ['-c', script.body, 'nx-slurm', ...words], { encoding: 'utf8', input });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -147,20 +157,6 @@ describe('remote scripts', () => {
     });
   });
 
-  describe('RECORD_JOB', () => {
-    it('records each job line once, however often it is tried', () => {
-      const runDir = join(root, 'runs', 'mlp', 'r3');
-      mkdirSync(runDir, { recursive: true });
-      for (const [job, tasks] of [
-        ['612', '0-3'],
-        ['612', '0-3'],
-        ['613', '2'],
-      ])
-        expect(run(RECORD_JOB, runDir, job, '0', tasks).code).toBe(0);
-      expect(readFileSync(join(runDir, 'jobs'), 'utf8')).toBe('612 0 0-3\n613 0 2\n');
-    });
-  });
-
   describe('TAILS and parseTails', () => {
     it('gives the last N bytes of each file by path, empty for a missing file, spaces in paths kept', () => {
       const a = join(dir, 'logs dir', '0.out');
@@ -170,7 +166,7 @@ describe('remote scripts', () => {
       writeFileSync(b, 'short');
       const missing = join(dir, 'logs dir', 'missing.err');
 
-      const result = run(TAILS, '7', a, missing, b);
+      const result = run(TAILS, '7', { stdin: tailsInput([a, missing, b]) });
 
       expect(result.code).toBe(0);
       const tails = parseTails(result.stdout);
@@ -187,15 +183,47 @@ describe('remote scripts', () => {
       const other = join(dir, 'other.out');
       writeFileSync(other, 'ok');
 
-      expect([...parseTails(run(TAILS, '100', file, other).stdout).entries()]).toEqual([
+      expect([...parseTails(run(TAILS, '100', { stdin: tailsInput([file, other]) }).stdout).entries()]).toEqual([
         [file, 'abc'],
         [other, 'ok'],
       ]);
     });
 
+    it('takes thousands of paths on stdin, far more than a command line holds', () => {
+      mkdirSync(join(dir, 'logs'));
+      const paths = Array.from({ length: 3000 }, (_, i) => join(dir, 'logs', `${'x'.repeat(200)}-${i}.out`));
+      for (const path of paths.slice(0, 10)) writeFileSync(path, `tail of ${path.slice(-8)}\n`);
+
+      const tails = parseTails(run(TAILS, '2000', { stdin: tailsInput(paths) }).stdout);
+
+      expect(tails.size).toBe(3000);
+      expect(tails.get(paths[9])).toBe(`tail of ${paths[9].slice(-8)}\n`);
+      expect(tails.get(paths[2999])).toBe('');
+    });
+
     it('parses no output as no tails', () => {
       expect(parseTails('').size).toBe(0);
-      expect(run(TAILS, '10').stdout).toBe('');
+      expect(run(TAILS, '10', { stdin: '' }).stdout).toBe('');
+    });
+  });
+
+  describe('RECORD_JOB', () => {
+    it("appends the job id, offset and task ids (from stdin) to the run's jobs file", () => {
+      mkdirSync(root, { recursive: true });
+      expect(run(RECORD_JOB, root, '12', '0', { stdin: '0-99,205' }).code).toBe(0);
+      expect(run(RECORD_JOB, root, '13', '10001', { stdin: '3' }).code).toBe(0);
+      expect(readFileSync(join(root, 'jobs'), 'utf8')).toBe('12 0 0-99,205\n13 10001 3\n');
+    });
+
+    it('records each job line once, however often it is tried (a reply lost after it ran)', () => {
+      mkdirSync(root, { recursive: true });
+      for (const [job, tasks] of [
+        ['612', '0-3'],
+        ['612', '0-3'],
+        ['613', '2'],
+      ])
+        expect(run(RECORD_JOB, root, job, '0', { stdin: tasks }).code).toBe(0);
+      expect(readFileSync(join(root, 'jobs'), 'utf8')).toBe('612 0 0-3\n613 0 2\n');
     });
   });
 });

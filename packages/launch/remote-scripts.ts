@@ -54,18 +54,27 @@ tar -xzf "$run_tarball" -C "$run_dir" || { rm -rf "$run_dir"; exit 1; }
 rm -f "$run_tarball"`,
 };
 
-/** Prints the last bytes of each file as NUL-separated pairs: path, tail (missing files give an empty tail). */
+/**
+ * Prints the last bytes of each file as NUL-separated pairs: path, tail (missing files give an
+ * empty tail). The paths come NUL-separated on stdin, so a poll that ends thousands of indices
+ * sends them however long the list.
+ */
 export const TAILS: RemoteScript = {
   name: 'tails',
   body: `set -u
-bytes=$1; shift
-for f in "$@"; do
+bytes=$1
+while IFS= read -r -d '' f; do
   printf '%s\\0' "$f"
   # -s is a builtin test: empty logs (the common case) cost no processes
   if [ -s "$f" ]; then tail -c "$bytes" "$f" 2>/dev/null | tr -d '\\000'; fi
   printf '\\0'
 done`,
 };
+
+/** NUL-separated paths: the stdin of TAILS and MISSING_FOLDERS. */
+export function tailsInput(paths: string[]): Buffer {
+  return Buffer.from(paths.map((path) => `${path}\0`).join(''), 'utf8');
+}
 
 export function parseTails(stdout: string): Map<string, string> {
   const parts = stdout.split('\0');
@@ -75,19 +84,21 @@ export function parseTails(stdout: string): Map<string, string> {
 }
 
 /**
- * Appends `jobId offset taskIds` to the run's `jobs` file: which job runs which indices. Once:
- * a try again after a lost reply must not count as another attempt.
+ * Appends `jobId offset taskIds` to the run's `jobs` file: which job runs which indices. The
+ * task ids (`0-99,205`, as long as the array is scattered) come on stdin. Once: a try again
+ * after a lost reply must not count as another attempt.
  */
 export const RECORD_JOB: RemoteScript = {
   name: 'record-job',
-  body: `line="$2 $3 $4"
+  body: `line="$2 $3 $(cat)"
 grep -qxF -- "$line" "$1/jobs" 2>/dev/null || printf '%s\\n' "$line" >> "$1/jobs"`,
 };
 
 /**
  * What a workspace needs to rebuild its ledger from the cluster's run folders (a new clone, a
  * deleted .nx-slurm/): per run, NUL-separated records `R runDir meta.json`, then
- * `E index exitCode` per exit marker, then `J jobs-file` when the run has one.
+ * `E markers` (a `./<index>:<exit code>` line per exit marker, one grep for all of them, not
+ * a process per index), then `J jobs-file` when the run has one.
  */
 export const RECOVER_RUNS: RemoteScript = {
   name: 'recover-runs',
@@ -97,16 +108,16 @@ for run in "$runs"/*/; do
   run=\${run%/}
   [ -f "$run/meta.json" ] || continue
   printf 'R\\0%s\\0' "$run"; cat "$run/meta.json"; printf '\\0'
-  for marker in "$run"/exit/*; do [ -f "$marker" ] && printf 'E\\0%s\\0%s\\0' "\${marker##*/}" "$(cat "$marker")"; done
+  printf 'E\\0'; if [ -d "$run/exit" ]; then (cd "$run/exit" && grep -r -H -s '' .); fi; printf '\\0'
   if [ -f "$run/jobs" ]; then printf 'J\\0'; cat "$run/jobs"; printf '\\0'; fi
 done
 true`,
 };
 
-/** Prints, NUL-separated, those of the given folders that do not exist. */
+/** Prints, NUL-separated, those of the folders on stdin (NUL-separated, as tailsInput) that do not exist. */
 export const MISSING_FOLDERS: RemoteScript = {
   name: 'missing-folders',
-  body: `for d in "$@"; do [ -d "$d" ] || printf '%s\\0' "$d"; done`,
+  body: `while IFS= read -r -d '' d; do [ -d "$d" ] || printf '%s\\0' "$d"; done`,
 };
 
 /**

@@ -66,7 +66,7 @@ export function formatDuration(seconds: number | undefined): string {
 const MAX_ARGS_WIDTH = 60;
 
 /** The per-index table: index, arguments, state, exit code, elapsed, node, job id. */
-export function resultsTable(results: IndexResult[]): string {
+export function resultsTable(results: readonly IndexResult[]): string {
   const header = ['index', 'arguments', 'state', 'exit', 'elapsed', 'node', 'job'];
   const rows = [...results]
     .sort((a, b) => a.index - b.index)

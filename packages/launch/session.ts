@@ -4,6 +4,7 @@ import { LocalScheduler, SlurmScheduler, type Scheduler } from '../scheduler';
 import { LocalTransport, type Transport } from '../transport';
 import { connectProfile } from './connect';
 import { RemoteLayout } from './remote-layout';
+import { markPhase } from './timeline';
 
 /** One open cluster: its transport (one connection), its scheduler and its folder layout. */
 export interface Session {
@@ -22,6 +23,7 @@ async function openSession(
 ): Promise<Session> {
   const isLocal = cluster.name === LOCAL_CLUSTER;
   const transport = isLocal ? new LocalTransport() : await connectProfile(cluster.profile, log);
+  markPhase('connected');
   try {
     // The `local` cluster keeps the cluster layout inside the workspace.
     const root = isLocal
@@ -31,6 +33,7 @@ async function openSession(
       cluster.scheduler === 'local'
         ? new LocalScheduler(root)
         : new SlurmScheduler(transport, cluster.profile.maxArraySize, cluster.profile.slurmEnv);
+    markPhase('session ready');
     return { cluster, transport, scheduler, layout: new RemoteLayout(root), installedBundles: new Map() };
   } catch (error) {
     await transport.close();
@@ -78,6 +81,7 @@ export class SessionPool {
         `nx-slurm: ${cluster.name}: ${connections} connection(s), ${commands} command(s), ${bytesSent} bytes sent`,
       );
       await transport.close();
+      markPhase('connection closed');
     }
   }
 }

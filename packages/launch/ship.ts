@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
-import type { Bundle } from '../bundle';
+import { largeBundleWarning, type Bundle } from '../bundle';
 import { runRemoteScript } from '../transport';
 import { INSTALL_BUNDLES, PRESENT_BUNDLES } from './remote-scripts';
 import type { Session } from './session';
+import { markPhase } from './timeline';
 
 export interface NamedBundle {
   /** `project` or `library <name>`, for messages. */
@@ -14,7 +15,8 @@ export interface NamedBundle {
 /**
  * Makes sure every bundle is installed under `bundles/<sha256>/`, uploading only hashes the
  * cluster lacks. Memoised per session, so projects of one invocation that share a library
- * upload it once even when they launch at the same moment.
+ * upload it once even when they launch at the same moment; a failed install is forgotten, so
+ * trying again (after a dropped connection) uploads again.
  */
 export async function ensureBundles(
   session: Session,
@@ -27,6 +29,10 @@ export async function ensureBundles(
   if (fresh.length > 0) {
     const work = installMissing(session, fresh, log);
     for (const b of fresh) session.installedBundles.set(b.bundle.sha256, work);
+    work.catch(() => {
+      for (const b of fresh)
+        if (session.installedBundles.get(b.bundle.sha256) === work) session.installedBundles.delete(b.bundle.sha256);
+    });
   }
   await Promise.all(bundles.map((b) => session.installedBundles.get(b.bundle.sha256)));
 }
@@ -37,12 +43,15 @@ async function installMissing(session: Session, bundles: NamedBundle[], log: (li
     layout.root,
     ...bundles.map((b) => b.bundle.sha256),
   ]);
+  markPhase('bundles checked');
   const installed = new Set(present.split('\n').filter(Boolean));
   const uploads: string[] = [];
   for (const { label, bundle } of bundles) {
     if (installed.has(bundle.sha256)) continue;
+    const warning = largeBundleWarning(`${label} ${bundle.root}`, bundle);
+    if (warning) log(warning);
     const upload = posix.join(layout.incomingDir, `${bundle.sha256}.${randomBytes(4).toString('hex')}.tar.gz`);
-    await transport.writeFile(upload, bundle.data);
+    await transport.writeFile(upload, bundle.open());
     uploads.push(bundle.sha256, upload);
     log(
       `nx-slurm: uploaded ${label} bundle ${bundle.sha256.slice(0, 12)} (${bundle.bytes} bytes) to ${session.cluster.name}`,
@@ -53,4 +62,5 @@ async function installMissing(session: Session, bundles: NamedBundle[], log: (li
     return;
   }
   await runRemoteScript(transport, INSTALL_BUNDLES, [layout.root, ...uploads]);
+  markPhase('bundles uploaded and installed');
 }

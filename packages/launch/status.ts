@@ -1,28 +1,24 @@
 import { currentResults } from './inspect';
 import { goneRunFolder } from './refresh';
-import type { PreparedSweep } from './prepare';
-import { countStates, progressLine, resultsTable } from './report';
+import type { InspectedSweep } from './prepare';
 import type { Session } from './session';
+import { statusReport } from './status-report';
 
 /**
- * The table of the sweep's latest results (refreshing what is still running), its progress
- * line, the run folders gone from the cluster and how many indices never ran; undefined when
- * nothing has run on the cluster yet.
+ * The report of the sweep's latest results (refreshing what is still running): the table, the
+ * count of each state, the progress line, how many indices never ran and the run folders gone
+ * from the cluster; undefined when nothing has run on the cluster yet. `all`: every row also of
+ * a large sweep.
  */
 export async function sweepStatus(
-  sweep: PreparedSweep,
+  sweep: InspectedSweep,
   session: () => Promise<Session>,
   log: (line: string) => void,
-): Promise<string[] | undefined> {
+  options: { all: boolean },
+): Promise<string | undefined> {
   const { results, goneRunDirs } = await currentResults(sweep, session, log);
   if (results.length === 0) return undefined;
-  const counts = countStates(results.map((r) => r.state));
-  const lines = [
-    resultsTable(results),
-    progressLine(sweep.request.jobName, { ...counts, total: sweep.items.length }),
-    ...goneRunDirs.map((runDir) => goneRunFolder(runDir, sweep.request.cluster.name)),
-  ];
-  const neverRun = sweep.items.length - results.length;
-  if (neverRun > 0) lines.push(`${neverRun} index(es) never submitted.`);
-  return lines;
+  const report = statusReport(sweep.request.jobName, results, { total: sweep.items.length, all: options.all });
+  const gone = goneRunDirs.map((runDir) => goneRunFolder(runDir, sweep.request.cluster.name));
+  return [report, ...gone].join('\n');
 }

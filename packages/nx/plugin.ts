@@ -31,7 +31,7 @@ function createNodesForSweep(configFile: string, options: PluginOptions | undefi
       [projectRoot]: {
         ...(ownsProjectFile ? {} : { name: sweep.jobName }),
         targets: sweepTargets({ projectRoot: root, sweep, libraries: config.libraries ?? [] }),
-        metadata: { targetGroups: targetGroups(sweep.vectors) },
+        metadata: { targetGroups: targetGroups(sweep) },
       },
     },
   };

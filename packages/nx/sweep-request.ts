@@ -11,7 +11,7 @@ import {
   type SweepConfig,
 } from '../config';
 import type { SweepRequest } from '../launch';
-import { resolveLibraries, resolveSweep } from '../sweep';
+import { blockIndices, resolveLibraries, resolveSweep } from '../sweep';
 import { rawPluginOptions } from './plugin-entry';
 import { SWEEP_CONFIG_FILE } from './targets';
 import { workspaceView } from './workspace';
@@ -23,9 +23,11 @@ export interface RunFlags {
   force?: boolean;
   dryRun?: boolean;
   index?: number | string;
+  /** `first-last`: the indices of a block target (sweep/index-blocks.ts). */
+  indices?: string;
 }
 
-const RUN_FLAGS = ['force', 'dryRun', 'index', 'stderr', 'follow'];
+const RUN_FLAGS = ['force', 'dryRun', 'index', 'indices', 'stderr', 'follow', 'all'];
 
 /** nx-slurm's entry in nx.json `plugins` (the one `nx g nx-slurm:init` writes). */
 export function pluginOptionsOf(nxJson: NxJsonConfiguration | undefined): PluginOptions {
@@ -64,6 +66,15 @@ export function sweepConfigOf(
   return { config: parseSweepConfigText(readFileSync(path, 'utf8'), file), file };
 }
 
+/** The indices `--index <i>` or a block target's `indices: "first-last"` ask for; undefined: all. */
+export function requestedIndices(options: RunFlags): number[] | undefined {
+  if (options.index !== undefined) return [Number(options.index)];
+  const range = options.indices === undefined ? undefined : /^(\d+)-(\d+)$/.exec(options.indices);
+  if (options.indices !== undefined && !range)
+    throw new Error(`indices must be a range like 0-99, got ${JSON.stringify(options.indices)}`);
+  return range ? blockIndices({ first: Number(range[1]), last: Number(range[2]) }) : undefined;
+}
+
 /** The project's sweep resolved for the chosen cluster, with the runtime flags, for the launcher. */
 export function sweepRequestOf(context: ExecutorContext, projectName: string, options: RunFlags): SweepRequest {
   const projects = context.projectsConfigurations?.projects ?? {};
@@ -77,13 +88,14 @@ export function sweepRequestOf(context: ExecutorContext, projectName: string, op
   const source = { config, file, projectName };
   const sweep = resolveSweep(source, cluster);
   const libraries = resolveLibraries(source, workspaceView(context.root, projects));
-  const index = options.index === undefined ? undefined : Number(options.index);
-  if (index !== undefined && !(Number.isInteger(index) && index >= 0 && index < sweep.vectors.length)) {
+  const indices = requestedIndices(options);
+  const outside = indices?.find((index) => !(Number.isInteger(index) && index >= 0 && index < sweep.vectors.length));
+  if (outside !== undefined) {
     throw new ConfigError({
       file,
-      path: 'index',
+      path: options.index === undefined ? 'indices' : 'index',
       expected: `an index from 0 to ${sweep.vectors.length - 1}`,
-      found: String(options.index),
+      found: String(options.index ?? options.indices),
     });
   }
   return {
@@ -92,7 +104,7 @@ export function sweepRequestOf(context: ExecutorContext, projectName: string, op
     projectRoot,
     libraries,
     cluster,
-    indices: index === undefined ? undefined : [index],
+    indices,
     force: options.force,
   };
 }

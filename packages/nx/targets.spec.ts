@@ -1,4 +1,4 @@
-import { indexOfTarget, indexTargetName, sweepTargets, targetGroups, TARGETS } from './targets';
+import { indexTargetName, indicesOfTarget, sweepTargets, targetGroups, taskTargetName, TARGETS } from './targets';
 
 const command = ['python', 'train.py'];
 const vectors = [
@@ -8,16 +8,18 @@ const vectors = [
 ];
 const targets = sweepTargets({
   projectRoot: 'experiments/exp',
-  sweep: { jobName: 'exp', command, vectors },
+  sweep: { jobName: 'exp', command, vectors, indexTasks: 1000 },
   libraries: ['libs/metrics/'],
 });
 
-describe('indexTargetName / indexOfTarget', () => {
-  it('names index i slurm-array--<i> and reads the index back', () => {
+describe('task target names', () => {
+  it('names index i slurm-array--<i>, a block slurm-array--<first>-<last>, and reads them back', () => {
     expect(indexTargetName(0)).toBe('slurm-array--0');
     expect(indexTargetName(12)).toBe('slurm-array--12');
-    expect(indexOfTarget('slurm-array--12')).toBe(12);
-    expect(indexOfTarget(indexTargetName(7))).toBe(7);
+    expect(indicesOfTarget('slurm-array--12')).toEqual({ first: 12, last: 12 });
+    expect(taskTargetName({ first: 7, last: 7 })).toBe('slurm-array--7');
+    expect(taskTargetName({ first: 100, last: 199 })).toBe('slurm-array--100-199');
+    expect(indicesOfTarget('slurm-array--100-199')).toEqual({ first: 100, last: 199 });
   });
 
   it('gives undefined for any other target name', () => {
@@ -26,18 +28,20 @@ describe('indexTargetName / indexOfTarget', () => {
       'slurm-array--',
       'slurm-array--x',
       'slurm-array--1a',
+      'slurm-array--9-3',
+      'slurm-array--1-2-3',
       'xslurm-array--1',
       'slurm-status',
       'build',
     ]) {
-      expect(indexOfTarget(name)).toBeUndefined();
+      expect(indicesOfTarget(name)).toBeUndefined();
     }
   });
 });
 
 describe('sweepTargets', () => {
   it('makes one cached slurm-array--<i> per index, running nx-slurm:array with {index}', () => {
-    const indexNames = Object.keys(targets).filter((name) => indexOfTarget(name) !== undefined);
+    const indexNames = Object.keys(targets).filter((name) => indicesOfTarget(name) !== undefined);
     expect(indexNames).toEqual(['slurm-array--0', 'slurm-array--1', 'slurm-array--2']);
     indexNames.forEach((name, index) => {
       expect(targets[name]).toMatchObject({ executor: 'nx-slurm:array', options: { index }, cache: true });
@@ -82,19 +86,60 @@ describe('sweepTargets', () => {
       outputs: ['{workspaceRoot}/dist/nx-slurm/experiments/exp'],
     });
     expect(targets['slurm-bundle'].inputs).toEqual(['default', '^default', '{workspaceRoot}/libs/metrics/**/*']);
-    const atRoot = sweepTargets({ projectRoot: '', sweep: { jobName: 'exp', command, vectors }, libraries: [] });
+    const atRoot = sweepTargets({
+      projectRoot: '',
+      sweep: { jobName: 'exp', command, vectors, indexTasks: 1000 },
+      libraries: [],
+    });
     expect(atRoot['slurm-bundle'].outputs).toEqual(['{workspaceRoot}/dist/nx-slurm/.']);
   });
 
   it('describes an index of a command without arguments by the command alone', () => {
-    const single = sweepTargets({ projectRoot: 'p', sweep: { jobName: 'one', command, vectors: [[]] }, libraries: [] });
+    const single = sweepTargets({
+      projectRoot: 'p',
+      sweep: { jobName: 'one', command, vectors: [[]], indexTasks: 1000 },
+      libraries: [],
+    });
     expect(single['slurm-array--0'].metadata?.description).toBe('one/0: python train.py');
+  });
+});
+
+describe('sweepTargets past indexTasks', () => {
+  const many = Array.from({ length: 10_005 }, (_, i) => ['--i', String(i)]);
+  const big = { jobName: 'big', command, vectors: many, indexTasks: 1000 };
+  const blocked = sweepTargets({ projectRoot: 'p', sweep: big, libraries: [] });
+  const taskNames = Object.keys(blocked).filter((name) => indicesOfTarget(name) !== undefined);
+
+  it('makes one task per block of contiguous indices, each running nx-slurm:array with {indices}', () => {
+    expect(taskNames).toHaveLength(101);
+    expect(taskNames.slice(0, 2)).toEqual(['slurm-array--0-99', 'slurm-array--100-199']);
+    expect(taskNames.at(-1)).toBe('slurm-array--10000-10004');
+    expect(blocked['slurm-array--100-199']).toMatchObject({
+      executor: 'nx-slurm:array',
+      options: { indices: '100-199' },
+      cache: true,
+    });
+    expect(blocked['slurm-array--100-199'].metadata?.description).toBe(
+      'big/100-199: 100 indices, from python train.py --i 100',
+    );
+    expect(blocked[TARGETS.array].dependsOn).toHaveLength(101);
+    expect(targetGroups(big)['Slurm sweep']).toHaveLength(101 + 6);
+  });
+
+  it('follows indexTasks', () => {
+    const fewer = sweepTargets({
+      projectRoot: 'p',
+      sweep: { ...big, vectors: many.slice(0, 150), indexTasks: 20 },
+      libraries: [],
+    });
+    expect(Object.keys(fewer).filter((name) => indicesOfTarget(name) !== undefined)).toHaveLength(15);
+    expect(fewer['slurm-array--140-149']).toMatchObject({ options: { indices: '140-149' } });
   });
 });
 
 describe('targetGroups', () => {
   it('groups the aggregator, every index, then the run-management targets', () => {
-    expect(targetGroups(vectors)).toEqual({
+    expect(targetGroups({ vectors, indexTasks: 1000 })).toEqual({
       'Slurm sweep': [
         'slurm-array',
         'slurm-array--0',

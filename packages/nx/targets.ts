@@ -1,6 +1,6 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import { formatArgv } from '../shell';
-import { libraryFolder, type ResolvedSweep } from '../sweep';
+import { indexBlocks, libraryFolder, type IndexBlock, type ResolvedSweep } from '../sweep';
 
 export const SWEEP_CONFIG_FILE = 'slurm.json';
 
@@ -18,23 +18,32 @@ export function indexTargetName(index: number): string {
   return `${TARGETS.array}--${index}`;
 }
 
-/** The index of a `slurm-array--<i>` target, or undefined for any other target name. */
-export function indexOfTarget(target: string): number | undefined {
-  const match = /^slurm-array--(\d+)$/.exec(target);
-  return match ? Number(match[1]) : undefined;
+/** `slurm-array--<i>` for a single index, `slurm-array--<first>-<last>` for a block of them. */
+export function taskTargetName({ first, last }: IndexBlock): string {
+  return first === last ? indexTargetName(first) : `${TARGETS.array}--${first}-${last}`;
+}
+
+/** The indices a `slurm-array--<i>` or `slurm-array--<first>-<last>` target stands for; undefined for any other target. */
+export function indicesOfTarget(target: string): IndexBlock | undefined {
+  const match = /^slurm-array--(\d+)(?:-(\d+))?$/.exec(target);
+  if (!match) return undefined;
+  const block = { first: Number(match[1]), last: Number(match[2] ?? match[1]) };
+  return block.first <= block.last ? block : undefined;
 }
 
 export interface SweepTargetsInput {
   /** Project root relative to the workspace (`apps/exp`). */
   projectRoot: string;
-  sweep: Pick<ResolvedSweep, 'jobName' | 'command' | 'vectors'>;
+  sweep: Pick<ResolvedSweep, 'jobName' | 'command' | 'vectors' | 'indexTasks'>;
   /** The `libraries` entries as written. */
   libraries: readonly string[];
 }
 
 /**
  * `slurm.json` -> inferred targets, as plain data (the jest plugin's atomizer shape): one cached
- * `slurm-array--<i>` per index, the `slurm-array` aggregator, and the run-management targets.
+ * task per index (`slurm-array--<i>`), or past `indexTasks` indices one per block of them
+ * (`slurm-array--<first>-<last>`, sweep/index-blocks.ts), the `slurm-array` aggregator, and
+ * the run-management targets.
  */
 export function sweepTargets(input: SweepTargetsInput): Record<string, TargetConfiguration> {
   const { projectRoot, sweep, libraries } = input;
@@ -49,20 +58,25 @@ export function sweepTargets(input: SweepTargetsInput): Record<string, TargetCon
     ...libraries.map((entry) => `{workspaceRoot}/${libraryFolder(entry)}/**/*`),
     { env: 'NX_SLURM_CLUSTER' },
   ];
-  const indexTargets: Record<string, TargetConfiguration> = {};
-  vectors.forEach((argv, index) => {
-    indexTargets[indexTargetName(index)] = {
+  const blocks = indexBlocks(vectors.length, sweep.indexTasks);
+  const described = (index: number) => formatArgv([...command, ...vectors[index]]);
+  const taskTargets: Record<string, TargetConfiguration> = {};
+  for (const block of blocks) {
+    const single = block.first === block.last;
+    taskTargets[taskTargetName(block)] = {
       executor: 'nx-slurm:array',
-      options: { index },
+      options: single ? { index: block.first } : { indices: `${block.first}-${block.last}` },
       cache: true,
       inputs: sourceInputs,
       outputs: [],
       metadata: {
         technologies: ['slurm'],
-        description: `${jobName}/${index}: ${formatArgv([...command, ...argv])}`,
+        description: single
+          ? `${jobName}/${block.first}: ${described(block.first)}`
+          : `${jobName}/${block.first}-${block.last}: ${block.last - block.first + 1} indices, from ${described(block.first)}`,
       },
     };
-  });
+  }
   const manage = (executor: string, description: string): TargetConfiguration => ({
     executor: `nx-slurm:${executor}`,
     cache: false,
@@ -76,11 +90,11 @@ export function sweepTargets(input: SweepTargetsInput): Record<string, TargetCon
       outputs: [`{workspaceRoot}/dist/nx-slurm/${projectRoot || '.'}`],
       metadata: { technologies: ['slurm'], description: 'Reproducible tarballs of the source and each library' },
     },
-    ...indexTargets,
+    ...taskTargets,
     [TARGETS.array]: {
       executor: 'nx:noop',
       cache: false,
-      dependsOn: vectors.map((_, index) => ({ target: indexTargetName(index), params: 'forward' as const })),
+      dependsOn: blocks.map((block) => ({ target: taskTargetName(block), params: 'forward' as const })),
       metadata: {
         technologies: ['slurm'],
         description: `Run the ${vectors.length}-index sweep ${jobName} as one Slurm job array`,
@@ -93,11 +107,11 @@ export function sweepTargets(input: SweepTargetsInput): Record<string, TargetCon
   };
 }
 
-export function targetGroups(vectors: ResolvedSweep['vectors']): Record<string, string[]> {
+export function targetGroups(sweep: Pick<ResolvedSweep, 'vectors' | 'indexTasks'>): Record<string, string[]> {
   return {
     'Slurm sweep': [
       TARGETS.array,
-      ...vectors.map((_, index) => indexTargetName(index)),
+      ...indexBlocks(sweep.vectors.length, sweep.indexTasks).map(taskTargetName),
       TARGETS.submit,
       TARGETS.status,
       TARGETS.logs,

@@ -8,7 +8,7 @@ export interface ArrayJob {
 }
 
 export interface SubmitRequest {
-  /** Absolute path of the run folder, already holding job.sbatch, args/, logs/, out/. */
+  /** Absolute path of the run folder, already holding job.sbatch, args.bin, args.idx, logs/, out/. */
   runDir: string;
   /** The job name job.sbatch gives the array. */
   jobName: string;

@@ -1,4 +1,4 @@
-import { chunkForArraySize, compressIndices, parseIndexList } from './array-indices';
+import { chunkForArraySize, compressIndices, MAX_ARRAY_SPEC_CHARS, parseIndexList } from './array-indices';
 
 describe('compressIndices', () => {
   it.each([
@@ -53,6 +53,33 @@ describe('chunkForArraySize', () => {
       { offset: 0, taskIds: [0, 3, 4] },
       { offset: 5, taskIds: [0, 4] },
       { offset: 10, taskIds: [0, 2] },
+    ]);
+  });
+
+  it('splits an array whose task id list would pass the limit, each list within it, every index once', () => {
+    const scattered = Array.from({ length: 5000 }, (_, i) => i * 2);
+    const chunks = chunkForArraySize(scattered, 10_001);
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const chunk of chunks) {
+      expect(chunk.offset).toBe(0);
+      expect(compressIndices(chunk.taskIds).length).toBeLessThanOrEqual(MAX_ARRAY_SPEC_CHARS);
+    }
+    expect(chunks.flatMap((c) => c.taskIds)).toEqual(scattered);
+  });
+
+  it('keeps a contiguous array whole however many indices it has', () => {
+    expect(
+      chunkForArraySize(
+        Array.from({ length: 10_000 }, (_, i) => i),
+        10_001,
+      ),
+    ).toHaveLength(1);
+  });
+
+  it('measures the list as Slurm reads it: `1-3,10` fits in 8 characters, `1-3,10,20` does not', () => {
+    expect(chunkForArraySize([1, 2, 3, 10, 20], 100, 8)).toEqual([
+      { offset: 0, taskIds: [1, 2, 3, 10] },
+      { offset: 0, taskIds: [20] },
     ]);
   });
 

@@ -39,11 +39,23 @@ export interface ArrayChunk {
 }
 
 /**
+ * Longest `--array` list one submission carries. A scattered resubmission of thousands of
+ * indices (`2,5,7,...`) would otherwise make an sbatch command line as long as the list: past
+ * this it goes in several submissions, so no command line grows with the number of indices.
+ */
+export const MAX_ARRAY_SPEC_CHARS = 10_000;
+
+/**
  * Splits indices into arrays Slurm accepts: task ids must stay below MaxArraySize, so index i
  * goes to the array with offset floor(i / max) * max. Indices below the limit keep their own
- * ids (offset 0), so a resubmitted subset still shows as `--array=2,5,7`.
+ * ids (offset 0), so a resubmitted subset still shows as `--array=2,5,7`. An array whose list
+ * of task ids would pass `maxSpecChars` is split further (splitLongArray).
  */
-export function chunkForArraySize(indices: readonly number[], maxArraySize: number): ArrayChunk[] {
+export function chunkForArraySize(
+  indices: readonly number[],
+  maxArraySize: number,
+  maxSpecChars: number = MAX_ARRAY_SPEC_CHARS,
+): ArrayChunk[] {
   if (!Number.isSafeInteger(maxArraySize) || maxArraySize < 1) {
     throw new Error(`MaxArraySize must be a positive integer, got ${maxArraySize}`);
   }
@@ -53,7 +65,32 @@ export function chunkForArraySize(indices: readonly number[], maxArraySize: numb
     if (chunks.at(-1)?.offset !== offset) chunks.push({ offset, taskIds: [] });
     chunks[chunks.length - 1].taskIds.push(index - offset);
   }
-  return chunks;
+  return chunks.flatMap((chunk) => splitLongArray(chunk, maxSpecChars));
+}
+
+/** One array as several with the same offset, each with a task id list of at most `maxSpecChars`. */
+export function splitLongArray(chunk: ArrayChunk, maxSpecChars: number = MAX_ARRAY_SPEC_CHARS): ArrayChunk[] {
+  const runText = (first: number, last: number) => (first === last ? `${first}` : `${first}-${last}`);
+  const pieces: ArrayChunk[] = [];
+  // the compressed list of the last piece, kept as its length and its last run
+  let specChars = 0;
+  let run = { first: -1, last: -1 };
+  for (const taskId of sortedIndices(chunk.taskIds)) {
+    const joinsRun = pieces.length > 0 && run.last === taskId - 1;
+    const grown = joinsRun
+      ? specChars - runText(run.first, run.last).length + runText(run.first, taskId).length
+      : specChars + 1 + `${taskId}`.length;
+    if (pieces.length === 0 || grown > maxSpecChars) {
+      pieces.push({ offset: chunk.offset, taskIds: [] });
+      specChars = `${taskId}`.length;
+      run = { first: taskId, last: taskId };
+    } else {
+      specChars = grown;
+      run = joinsRun ? { first: run.first, last: taskId } : { first: taskId, last: taskId };
+    }
+    pieces[pieces.length - 1].taskIds.push(taskId);
+  }
+  return pieces;
 }
 
 function sortedIndices(indices: readonly number[]): number[] {

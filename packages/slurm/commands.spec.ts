@@ -111,10 +111,12 @@ describe('scancelArgv', () => {
         ['21'],
         [
           { jobId: '21', taskId: 1 },
+          { jobId: '22', taskId: 4 },
           { jobId: '21', taskId: 7 },
+          { jobId: '21', taskId: 2 },
         ],
       ),
-    ).toEqual(['scancel', '21_1', '21_7']);
+    ).toEqual(['scancel', '21_[1-2,7]', '22_[4]']);
   });
 
   it('refuses an empty element list rather than cancelling nothing by accident', () => {

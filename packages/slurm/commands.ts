@@ -3,6 +3,7 @@
  * they print for a launch (cluster-info.ts has those of a cluster check). With it, the only
  * place that knows their flags and columns.
  */
+import { compressIndices } from './array-indices';
 
 export interface SbatchArgs {
   scriptPath: string;
@@ -62,11 +63,13 @@ export function sacctArgv(jobIds: string[]): string[] {
   return ['env', 'SLURM_BITSTR_LEN=0', 'sacct', '-j', jobIdList(jobIds), '-X', '-P', '-n', `--format=${SACCT_FORMAT}`];
 }
 
-/** Whole jobs, or only the given elements (`1234_5`). */
+/** Whole jobs, or only the given elements in Slurm's range syntax, one word per job (`1234_[0-9,12]`). */
 export function scancelArgv(jobIds: string[], elements?: { jobId: string; taskId: number }[]): string[] {
   if (elements !== undefined) {
     if (elements.length === 0) throw new Error('scancel needs at least one element.');
-    return ['scancel', ...elements.map(({ jobId, taskId }) => `${checkedJobId(jobId)}_${taskId}`)];
+    const byJob = new Map<string, number[]>();
+    for (const { jobId, taskId } of elements) byJob.set(checkedJobId(jobId), [...(byJob.get(jobId) ?? []), taskId]);
+    return ['scancel', ...[...byJob].map(([jobId, taskIds]) => `${jobId}_[${compressIndices(taskIds)}]`)];
   }
   return ['scancel', ...jobIds.map(checkedJobId)];
 }

@@ -1,11 +1,12 @@
 export { isFinal, isSuccess, isTransient, type SlurmState } from './states';
 export type { ElementStatus } from './element-status';
 export { describeFailure } from './describe-failure';
-export { encodeArgv, encodeEnv, renderJobScript, type SbatchResources } from './job-script';
+export { encodeEnv, renderJobScript, type SbatchResources } from './job-script';
+export { ARGUMENT_FILES, encodeArgumentTable } from './argument-table';
 export type { Partition } from './cluster-info';
 export { SlurmError } from './slurm-error';
 export type { SlurmTransience } from './transient';
 export { submissionComment, type SubmissionOutcome } from './submission';
 export { SlurmClient } from './slurm-client';
 export { timeLimitSeconds } from './time-limit';
-export { compressIndices, parseIndexList, chunkForArraySize } from './array-indices';
+export { compressIndices, parseIndexList, chunkForArraySize, splitLongArray } from './array-indices';

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeArgv, encodeEnv, renderJobScript, type JobScriptSpec } from './job-script';
+import { ARGUMENT_FILES, encodeArgumentTable } from './argument-table';
+import { encodeEnv, renderJobScript, type JobScriptSpec } from './job-script';
 
 const baseSpec: JobScriptSpec = {
   jobName: 'fine-tune-mlp',
@@ -84,16 +85,7 @@ describe('renderJobScript: #SBATCH lines', () => {
   });
 });
 
-describe('encodeArgv / encodeEnv', () => {
-  it('NUL-terminates every word, the empty one too', () => {
-    expect(encodeArgv(['python', '', 'ü'])).toEqual(Buffer.from('python\0\0ü\0', 'utf8'));
-  });
-
-  it('rejects NUL in a word and an empty vector', () => {
-    expect(() => encodeArgv(['a\0b'])).toThrow('"a\\u0000b" contains a NUL byte');
-    expect(() => encodeArgv([])).toThrow('at least the program');
-  });
-
+describe('encodeEnv', () => {
   it('writes KEY=VALUE records sorted by key', () => {
     expect(encodeEnv({ B: 'x=y', A: '' })).toEqual(Buffer.from('A=\0B=x=y\0', 'utf8'));
   });
@@ -149,7 +141,7 @@ describe('renderJobScript: running the script with bash', () => {
     root = mkdtempSync(join(tmpdir(), 'nx-slurm-script-'));
     runDir = join(root, `run dir 'quoted' $x`);
     sourceDir = join(root, 'bundles', 'src $(touch pwned6)');
-    mkdirSync(join(runDir, 'args'), { recursive: true });
+    mkdirSync(runDir, { recursive: true });
     mkdirSync(sourceDir, { recursive: true });
     scriptPath = join(runDir, 'job.sbatch');
     writeFileSync(
@@ -172,8 +164,11 @@ describe('renderJobScript: running the script with bash', () => {
     return spawnSync('bash', [scriptPath, ...offset], { env, cwd: root });
   }
   const words = (file: string) => readFileSync(file).toString('utf8').split('\0').slice(0, -1);
-  const writeArgs = (index: number, argv: string[]) =>
-    writeFileSync(join(runDir, 'args', String(index)), encodeArgv(argv));
+  const writeArgs = (index: number, argv: string[]) => {
+    const table = encodeArgumentTable([{ index, argv }]);
+    writeFileSync(join(runDir, ARGUMENT_FILES.words), table.words);
+    writeFileSync(join(runDir, ARGUMENT_FILES.records), table.records);
+  };
 
   it('delivers hostile arguments and env values byte for byte, and evaluates none of them', () => {
     writeArgs(1003, ['bash', '-c', PROBE, 'probe', ...HOSTILE_ARGS]);

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { ENV_NAME, isReservedEnvName, quoteWord, RESERVED_ENV_PREFIXES } from '../shell';
+import { ARGUMENT_FILES, ARGUMENT_RECORD_BYTES } from './argument-table';
 
 /** sbatch resources, structurally compatible with the config layer's `Resources`. */
 export interface SbatchResources {
@@ -17,7 +18,7 @@ export interface SbatchResources {
 
 export interface JobScriptSpec {
   jobName: string;
-  /** Absolute run folder: args/, logs/, out/, exit/, env.bin. */
+  /** Absolute run folder: args.bin, args.idx, logs/, out/, exit/, env.bin. */
   runDir: string;
   /** Absolute folder of the extracted project bundle: the command runs here. */
   sourceDir: string;
@@ -135,11 +136,17 @@ export function renderJobScript(spec: JobScriptSpec): string {
     `export PYTHONPATH=${pythonPath.map(quoteWord).join(':')}"\${PYTHONPATH:+:$PYTHONPATH}"`,
     '',
     ...(spec.setup.length > 0 ? ['# setup (from the sweep configuration)', ...spec.setup, ''] : []),
+    `# Index i's record in ${ARGUMENT_FILES.records} (slurm/argument-table.ts): where its words start in ${ARGUMENT_FILES.words}, how many.`,
+    `read -r nx_slurm_from nx_slurm_count < <(tail -c +$((NX_SLURM_INDEX * ${ARGUMENT_RECORD_BYTES} + 1)) ${run}/${ARGUMENT_FILES.records} 2>/dev/null)`,
+    'case "${nx_slurm_from:-x}${nx_slurm_count:-x}" in *[!0-9]*) nx_slurm_count=0 ;; esac',
     '# NUL-terminated words; a read loop rather than `mapfile -d` works on bash 4.2 too.',
     'nx_slurm_argv=()',
-    `while IFS= read -r -d '' nx_slurm_word; do nx_slurm_argv+=("$nx_slurm_word"); done <${run}/args/"$NX_SLURM_INDEX"`,
+    'nx_slurm_left=$((10#$nx_slurm_count))',
+    'if [ "$nx_slurm_left" -gt 0 ]; then',
+    `  while [ "$nx_slurm_left" -gt 0 ] && IFS= read -r -d '' nx_slurm_word; do nx_slurm_argv+=("$nx_slurm_word"); nx_slurm_left=$((nx_slurm_left - 1)); done < <(tail -c +$((10#$nx_slurm_from + 1)) ${run}/${ARGUMENT_FILES.words})`,
+    'fi',
     'if [ "${#nx_slurm_argv[@]}" -eq 0 ]; then',
-    `  echo "nx-slurm: no command for index $NX_SLURM_INDEX in "${run}/args/"$NX_SLURM_INDEX" >&2`,
+    `  echo "nx-slurm: no command for index $NX_SLURM_INDEX in "${run}/${ARGUMENT_FILES.records} >&2`,
     '  nx_slurm_finish 2',
     'fi',
     `cd ${quoteWord(sourceDir)} || nx_slurm_finish 2`,
@@ -148,16 +155,6 @@ export function renderJobScript(spec: JobScriptSpec): string {
     '',
   ];
   return lines.join('\n');
-}
-
-/** The `args/<i>` file: each word NUL-terminated, so any byte but NUL survives. */
-export function encodeArgv(argv: string[]): Buffer {
-  if (argv.length === 0) throw new Error('An argument vector needs at least the program to run.');
-  const bad = argv.find((word) => word.includes('\0'));
-  if (bad !== undefined) {
-    throw new Error(`Argument ${JSON.stringify(bad)} contains a NUL byte, which no program can receive.`);
-  }
-  return Buffer.from(argv.map((word) => `${word}\0`).join(''), 'utf8');
 }
 
 /** The `env.bin` file: `KEY=VALUE` records, NUL-terminated, keys sorted so equal env gives equal bytes. */

@@ -212,7 +212,7 @@ describe('SlurmClient.cancel and config', () => {
     await client.cancel(['21'], []);
     expect(calls).toEqual([
       ['scancel', '21', '22'],
-      ['scancel', '21_7'],
+      ['scancel', '21_[7]'],
     ]);
   });
 

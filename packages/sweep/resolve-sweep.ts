@@ -1,6 +1,7 @@
 import { ConfigError, type ResolvedCluster, type Resources, type SweepConfig } from '../config';
 import { splitShellWords } from '../shell';
 import { argumentVectors } from './argument-vectors';
+import { DEFAULT_INDEX_TASKS } from './index-blocks';
 
 /** A project's validated sweep and where it came from. */
 export interface SweepSource {
@@ -31,6 +32,8 @@ export interface ResolvedSweep {
   readonly retries: number;
   /** Globs of project files left out of the bundle. */
   readonly exclude: readonly string[];
+  /** Most Nx tasks for the indices, past which they are blocks (index-blocks.ts). */
+  readonly indexTasks: number;
 }
 
 /**
@@ -64,5 +67,6 @@ export function resolveSweep(source: SweepSource, cluster?: ResolvedCluster): Re
     maxConcurrent: config.maxConcurrent,
     retries: config.retries,
     exclude: config.exclude ?? [],
+    indexTasks: config.indexTasks ?? DEFAULT_INDEX_TASKS,
   };
 }

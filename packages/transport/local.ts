@@ -1,7 +1,11 @@
 import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { open, readFile, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { FileError, TransportError } from './errors';
+import { countBytes } from './count-bytes';
 import type { ExecOptions, ExecResult, Transport, TransportStats } from './transport';
 
 /**
@@ -51,11 +55,15 @@ export class LocalTransport implements Transport {
     return os.homedir();
   }
 
-  async writeFile(path: string, data: Buffer | string): Promise<void> {
-    const bytes = Buffer.from(data);
-    this.counters.bytesSent += bytes.length;
+  async writeFile(path: string, data: Buffer | string | Readable): Promise<void> {
     try {
-      await writeFile(path, bytes);
+      if (data instanceof Readable) {
+        await pipeline(data, countBytes(this.counters), createWriteStream(path));
+      } else {
+        const bytes = Buffer.from(data);
+        this.counters.bytesSent += bytes.length;
+        await writeFile(path, bytes);
+      }
     } catch (error) {
       throw fileError('write', path, error as NodeJS.ErrnoException);
     }

@@ -1,5 +1,8 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Client, SFTPWrapper } from 'ssh2';
 import { shellQuote } from '../shell';
+import { countBytes } from './count-bytes';
 import { openSshClients, type Endpoint, type SshConnectOptions, type SshConnection } from './ssh-connection';
 import { execFailed, fileError, sftpFailed } from './ssh-errors';
 import type { ExecOptions, ExecResult, Transport, TransportStats } from './transport';
@@ -72,8 +75,20 @@ export class SshTransport implements Transport {
     );
   }
 
-  async writeFile(remotePath: string, data: Buffer | string): Promise<void> {
+  async writeFile(remotePath: string, data: Buffer | string | Readable): Promise<void> {
     const sftp = await this.sftp();
+    if (data instanceof Readable) {
+      try {
+        const file = sftp.createWriteStream(remotePath);
+        // closed, not only written: the remote handle is released before anything reads the file
+        const closed = new Promise((resolve) => file.once('close', resolve));
+        await pipeline(data, countBytes(this.counters), file);
+        await closed;
+      } catch (error) {
+        throw fileError('write', remotePath, error as Error & { code?: number | string }, this.target, this.closed);
+      }
+      return;
+    }
     const bytes = Buffer.from(data);
     this.counters.bytesSent += bytes.length;
     return new Promise((resolve, reject) =>

@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+
 /** What a command printed and how it ended. */
 export interface ExecResult {
   stdout: string;
@@ -34,8 +36,11 @@ export interface Transport {
   exec(argv: string[], options?: ExecOptions): Promise<ExecResult>;
   /** Absolute path of the remote user's home directory (for `~` in remoteRoot). */
   home(): Promise<string>;
-  /** Writes a whole file (creating parent folders is the caller's job). */
-  writeFile(path: string, data: Buffer | string): Promise<void>;
+  /**
+   * Writes a whole file (creating parent folders is the caller's job). A stream is written as it
+   * is read, so a bundle of any size costs the memory of a chunk.
+   */
+  writeFile(path: string, data: Buffer | string | Readable): Promise<void>;
   /** Reads a file from byte `from` (default 0) to its end; rejects with code 'ENOENT' when it does not exist. */
   readFile(path: string, from?: number): Promise<Buffer>;
   stats(): TransportStats;

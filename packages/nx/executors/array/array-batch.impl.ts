@@ -1,7 +1,9 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { prepareSweep } from '../../../launch';
-import { indexOfTarget } from '../../targets';
-import { sweepRequestOf, type RunFlags } from '../../sweep-request';
+import { blockIndices } from '../../../sweep';
+import { indicesOfTarget } from '../../targets';
+import { requestedIndices, sweepRequestOf, type RunFlags } from '../../sweep-request';
+import { print } from '../output';
 import { dryRunReport, runSweeps, type SweepRun } from './run-sweeps';
 
 export type ArrayOptions = RunFlags;
@@ -28,7 +30,7 @@ export default async function* arrayBatch(
   if (overrides.dryRun) {
     for (const run of runs) {
       const indices = [...new Set([...run.tasks.values()].flat())];
-      process.stdout.write(`${dryRunReport(await prepareSweep({ ...run.request, indices }))}\n`);
+      await print(dryRunReport(await prepareSweep({ ...run.request, indices })));
       for (const task of run.tasks.keys()) yield { task, result: { success: true, terminalOutput: 'dry run\n' } };
     }
     return;
@@ -60,12 +62,12 @@ export function planRuns(
     const { project } = taskGraph.tasks[ids[0]].target;
     try {
       const options = { ...inputs[ids[0]], ...overrides };
-      const request = sweepRequestOf(context, project, { ...options, index: undefined });
+      const request = sweepRequestOf(context, project, { ...options, index: undefined, indices: undefined });
       const everyIndex = request.vectors.map((_, index) => index);
       const tasks = new Map<string, number[]>();
       for (const id of ids) {
-        const index = inputs[id].index ?? indexOfTarget(taskGraph.tasks[id].target.target);
-        tasks.set(id, index === undefined ? everyIndex : [Number(index)]);
+        const ofTarget = indicesOfTarget(taskGraph.tasks[id].target.target);
+        tasks.set(id, requestedIndices(inputs[id]) ?? (ofTarget ? blockIndices(ofTarget) : everyIndex));
       }
       runs.push({ request, tasks });
     } catch (error) {

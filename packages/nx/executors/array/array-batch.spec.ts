@@ -73,4 +73,21 @@ describe('planRuns: the tasks of one batch grouped into one array per sweep', ()
 
     expect(run.request).toMatchObject({ force: true, cluster: { name: 'local' } });
   });
+
+  it('gives a block task every index of its block, and runs the blocks of a sweep as one array', () => {
+    write('exp/slurm.json', { command: 'true', matrix: { a: Array.from({ length: 1500 }, (_, i) => i) } });
+    const inputs: Record<string, ArrayOptions> = {
+      'exp:slurm-array--0-9': { indices: '0-9' },
+      'exp:slurm-array--1490-1499': { indices: '1490-1499' },
+    };
+
+    const { runs } = planRuns(Object.keys(inputs), graphOf(Object.keys(inputs)), inputs, {}, context());
+
+    expect(runs).toHaveLength(1);
+    expect(runs[0].request.indices).toBeUndefined();
+    expect(Object.fromEntries(runs[0].tasks)).toEqual({
+      'exp:slurm-array--0-9': [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+      'exp:slurm-array--1490-1499': [1490, 1491, 1492, 1493, 1494, 1495, 1496, 1497, 1498, 1499],
+    });
+  });
 });

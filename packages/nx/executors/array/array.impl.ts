@@ -2,6 +2,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { prepareSweep } from '../../../launch';
 import { sweepRequestOf } from '../../sweep-request';
 import type { ArrayOptions } from './array-batch.impl';
+import { print, writeOut } from '../output';
 import { dryRunReport, runSweeps } from './run-sweeps';
 
 /**
@@ -15,14 +16,14 @@ export default async function arrayExecutor(
   const project = context.projectName!;
   const request = sweepRequestOf(context, project, options);
   if (options.dryRun) {
-    process.stdout.write(`${dryRunReport(await prepareSweep(request))}\n`);
+    await print(dryRunReport(await prepareSweep(request)));
     return { success: true };
   }
   const indices = request.indices ?? request.vectors.map((_, i) => i);
   const task = `${project}:${context.targetName}`;
   let success = false;
   for await (const outcome of runSweeps([{ request, tasks: new Map([[task, indices]]) }], context)) {
-    process.stdout.write(outcome.result.terminalOutput);
+    await writeOut(process.stdout, outcome.result.terminalOutput);
     success = outcome.result.success;
   }
   return { success };

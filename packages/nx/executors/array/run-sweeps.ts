@@ -3,6 +3,7 @@ import { isSuccess } from '../../../slurm';
 import {
   indexSummary,
   launchSweep,
+  markPhase,
   prepareSweep,
   resultsTable,
   SessionPool,
@@ -11,6 +12,7 @@ import {
   type SweepRequest,
 } from '../../../launch';
 import { formatArgv } from '../../../shell';
+import { writeOut } from '../output';
 
 export interface SweepRun {
   /**
@@ -32,6 +34,7 @@ export interface TaskOutcome {
  * crashes midway: Nx would otherwise wait for a task that never comes.
  */
 export async function* runSweeps(runs: SweepRun[], context: ExecutorContext, wait = true): AsyncGenerator<TaskOutcome> {
+  markPhase('executor started');
   const startTime = Date.now();
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const pool = new SessionPool(context.root, log);
@@ -52,6 +55,8 @@ export async function* runSweeps(runs: SweepRun[], context: ExecutorContext, wai
   } finally {
     process.removeListener('SIGINT', onInterrupt);
     await pool.closeAll();
+    // every progress line out before Nx may end the process
+    await writeOut(process.stdout, '');
     for (const run of runs) {
       for (const task of run.tasks.keys()) {
         if (reported.has(task)) continue;

@@ -1,7 +1,8 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { printLog } from '../../../launch';
+import { inspectSweep, printLog } from '../../../launch';
 import type { RunFlags } from '../../sweep-request';
 import { TARGETS } from '../../targets';
+import { printError, writeOut } from '../output';
 import { withSweep } from '../with-sweep';
 
 export interface LogsOptions extends RunFlags {
@@ -14,9 +15,10 @@ export default function logsExecutor(options: LogsOptions, context: ExecutorCont
   return withSweep(
     options,
     context,
+    inspectSweep,
     async (sweep, session) => {
       if (options.index === undefined) {
-        process.stderr.write(`nx-slurm: which index? \`nx run ${context.projectName}:${TARGETS.logs} --index 0\`\n`);
+        await printError(`nx-slurm: which index? \`nx run ${context.projectName}:${TARGETS.logs} --index 0\``);
         return false;
       }
       const request = {
@@ -25,8 +27,8 @@ export default function logsExecutor(options: LogsOptions, context: ExecutorCont
         follow: options.follow ?? false,
       };
       await printLog(sweep, session, request, {
-        write: (chunk) => process.stdout.write(chunk),
-        log: (line) => process.stderr.write(`${line}\n`),
+        write: (chunk) => writeOut(process.stdout, chunk),
+        log: (line) => void printError(line),
       });
       return true;
     },

@@ -1,21 +1,27 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { sweepStatus } from '../../../launch';
+import { inspectSweep, sweepStatus } from '../../../launch';
 import type { RunFlags } from '../../sweep-request';
 import { TARGETS } from '../../targets';
-import { print, withSweep } from '../with-sweep';
+import { print } from '../output';
+import { withSweep } from '../with-sweep';
+
+export interface StatusOptions extends RunFlags {
+  /** Every row, also for a large sweep (which otherwise shows the rows not COMPLETED). */
+  all?: boolean;
+}
 
 /** Prints the table of the sweep's latest results (refreshing what is still running). */
-export default function statusExecutor(options: RunFlags, context: ExecutorContext) {
+export default function statusExecutor(options: StatusOptions, context: ExecutorContext) {
   return withSweep(
     options,
     context,
+    inspectSweep,
     async (sweep, session) => {
-      const lines = await sweepStatus(sweep, session, print);
-      if (lines === undefined) {
-        print(
+      const report = await sweepStatus(sweep, session, (line) => void print(line), { all: options.all ?? false });
+      await print(
+        report ??
           `${sweep.request.jobName}: no run yet on ${sweep.request.cluster.name}. Start one with \`nx run ${context.projectName}:${TARGETS.array}\`.`,
-        );
-      } else lines.forEach(print);
+      );
       return true;
     },
     { allIndices: true },
