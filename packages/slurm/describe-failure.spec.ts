@@ -33,6 +33,10 @@ describe('describeFailure', () => {
     ],
     [{ state: 'DEADLINE' }, 'DEADLINE (the deadline passed before it finished)'],
     [{ state: 'PENDING', reason: 'Priority' }, 'PENDING (Priority)'],
+    [
+      { state: 'FAILED', reason: 'PartitionTimeLimit' },
+      'FAILED (Slurm can never start it: PartitionTimeLimit; resources.time is longer than the partition\'s time limit; lower it or choose another resources.partition (`sinfo -o "%P %l"` lists the limits))',
+    ],
     [{ state: 'COMPLETED', exitCode: 0 }, 'COMPLETED'],
     [{ state: 'UNKNOWN' }, 'UNKNOWN'],
   ])('%j -> %s', (fields, text) => {

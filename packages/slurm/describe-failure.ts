@@ -1,4 +1,5 @@
 import type { ElementStatus } from './element-status';
+import { neverStartsBecause } from './pending-reasons';
 import { isTransient } from './states';
 
 /** Reasons that only repeat what the state already says. */
@@ -12,6 +13,9 @@ export function describeFailure(status: ElementStatus): string {
     return `${state} (lost to the cluster, not to the program; "retries" in slurm.json resubmits such indices automatically)`;
   switch (state) {
     case 'FAILED': {
+      // failed by nx-slurm itself, which cancelled an element that could never start
+      const never = neverStartsBecause(reason);
+      if (never) return `FAILED (Slurm can never start it: ${reason}; ${never})`;
       const details = [
         signal !== undefined
           ? `killed by signal ${signal}`

@@ -6,3 +6,4 @@ export { SlurmError } from './slurm-error';
 export { SlurmClient } from './slurm-client';
 export { timeLimitSeconds } from './time-limit';
 export { compressIndices, parseIndexList, chunkForArraySize } from './array-indices';
+export { neverStartsBecause } from './pending-reasons';

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type { Client, SFTPWrapper } from 'ssh2';
 import { shellQuote } from '../shell';
+import { outputFrame } from './output-frame';
 import { openSshClients, type Endpoint, type SshConnectOptions, type SshConnection } from './ssh-connection';
 import { execFailed, fileError, sftpFailed } from './ssh-errors';
 import type { ExecOptions, ExecResult, Transport, TransportStats } from './transport';
@@ -14,6 +16,8 @@ export class SshTransport implements Transport {
   private readonly counters: TransportStats;
   private sftpSession?: Promise<SFTPWrapper>;
   private closed = false;
+  /** Separates each command's output from what the login shell prints before it. */
+  private readonly frame = outputFrame(randomBytes(8).toString('hex'));
 
   private constructor(
     private readonly client: Client,
@@ -31,7 +35,7 @@ export class SshTransport implements Transport {
   }
 
   exec(argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
-    const command = shellQuote(argv);
+    const command = this.frame.command(shellQuote(argv));
     this.counters.commands++;
     const stdin = options.stdin === undefined ? undefined : Buffer.from(options.stdin);
     return new Promise((resolve, reject) => {
@@ -48,8 +52,8 @@ export class SshTransport implements Transport {
           channel.on('close', () => {
             if (!exit) return failed('the connection closed before the command ended');
             resolve({
-              stdout: Buffer.concat(stdout).toString('utf8'),
-              stderr: Buffer.concat(stderr).toString('utf8'),
+              stdout: this.frame.strip(Buffer.concat(stdout).toString('utf8')),
+              stderr: this.frame.strip(Buffer.concat(stderr).toString('utf8')),
               code: exit.code,
             });
           });
