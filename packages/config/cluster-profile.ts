@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { remoteRootProblem } from './remote-root';
 import { resourcesSchema } from './resources';
 
 /** Built in: this machine, no Slurm. It needs no profile and may not be redefined. */
@@ -41,9 +42,13 @@ const clusterProfileSchema = z
     remoteRoot: z
       .string()
       .min(1)
+      .superRefine((root, context) => {
+        const problem = remoteRootProblem(root);
+        if (problem) context.addIssue({ code: 'custom', message: problem });
+      })
       .default(DEFAULT_REMOTE_ROOT)
       .describe(
-        'Folder on the cluster holding bundles/ and runs/. Relative paths start from the home folder (ssh) or the workspace root (transport local).',
+        'Folder on the cluster holding bundles/ and runs/: absolute, or from the home folder on the cluster ("~/x", "$HOME/x" or a relative path; "~user/x" from that user\'s). With transport "local", relative paths start from the workspace root.',
       ),
     resources: resourcesSchema
       .optional()

@@ -5,3 +5,4 @@ export { ConfigError } from './config-error';
 export { parseSweepConfig, parsePluginOptions, parseSweepConfigText } from './parse';
 export { resolveCluster, type ResolvedCluster } from './resolve-cluster';
 export { sweepJsonSchema, arrayExecutorJsonSchema, sweepReferenceMarkdown } from './json-schema';
+export { parseRemoteRoot, type RemoteRoot } from './remote-root';

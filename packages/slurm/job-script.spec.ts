@@ -246,12 +246,34 @@ describe('renderJobScript: running the script with bash', () => {
     expect(readFileSync(join(runDir, 'logs', '4.err'), 'utf8')).toContain('nx-slurm: no command for index 4');
   });
 
-  it("removes an earlier attempt's marker when this attempt ends without one", () => {
+  it("`exit` in a setup line keeps its code, in a marker that replaces an earlier attempt's", () => {
     writeArgs(6, ['true']);
     mkdirSync(join(runDir, 'exit'));
     writeFileSync(join(runDir, 'exit', '6'), '0\n');
     writeFileSync(scriptPath, renderJobScript({ ...baseSpec, runDir, sourceDir, setup: ['exit 7'] }));
     expect(run('6').status).toBe(7);
-    expect(existsSync(join(runDir, 'exit', '6'))).toBe(false);
+    expect(readFileSync(join(runDir, 'exit', '6'), 'utf8')).toBe('7\n');
+    expect(readdirSync(join(runDir, 'exit'))).toEqual(['6']);
+  });
+
+  it('a failing setup line fails the index with its exit code and names the line; the command never runs', () => {
+    writeArgs(7, ['bash', '-c', PROBE, 'probe']);
+    const setup = ['echo preparing', 'source /nonexistent/venv/bin/activate', 'echo never'];
+    writeFileSync(scriptPath, renderJobScript({ ...baseSpec, runDir, sourceDir, setup }));
+    expect(run('7').status).toBe(1);
+    expect(readFileSync(join(runDir, 'exit', '7'), 'utf8')).toBe('1\n');
+    expect(readFileSync(join(runDir, 'logs', '7.err'), 'utf8')).toMatch(
+      /nx-slurm: setup line 2 failed \(exit code 1\): source \/nonexistent\/venv\/bin\/activate\n$/,
+    );
+    expect(readFileSync(join(runDir, 'logs', '7.out'), 'utf8')).toBe('preparing\n');
+  });
+
+  it("a PATH from the user's env cannot break the wrapper's bookkeeping", () => {
+    writeArgs(8, ['/bin/echo', 'hello']);
+    writeFileSync(join(runDir, 'env.bin'), encodeEnv({ PATH: '/nonexistent' }));
+    expect(run('8').status).toBe(0);
+    expect(readFileSync(join(runDir, 'exit', '8'), 'utf8')).toBe('0\n');
+    expect(readdirSync(join(runDir, 'exit'))).toEqual(['8']);
+    expect(readFileSync(join(runDir, 'logs', '8.err'), 'utf8')).toBe('');
   });
 });

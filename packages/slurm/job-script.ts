@@ -111,6 +111,8 @@ export function renderJobScript(spec: JobScriptSpec): string {
     'case "${1:-0}" in',
     `  ''|*[!0-9]*) echo "nx-slurm: the index offset (first argument) must be a number, got '$1'" >&2; exit 2 ;;`,
     'esac',
+    "# The user's env and setup may change PATH: nx-slurm's own bookkeeping keeps this one.",
+    'nx_slurm_path=$PATH',
     '# 10#: base ten even with a leading zero.',
     'export NX_SLURM_INDEX=$((10#$SLURM_ARRAY_TASK_ID + 10#${1:-0}))',
     `export NX_SLURM_RUN_DIR=${run}`,
@@ -122,8 +124,9 @@ export function renderJobScript(spec: JobScriptSpec): string {
     `exec >>${run}/logs/"$NX_SLURM_INDEX".out 2>>${run}/logs/"$NX_SLURM_INDEX".err`,
     '',
     'nx_slurm_finish() {',
+    '  trap - EXIT',
     `  printf '%s\\n' "$1" >${run}/exit/"$NX_SLURM_INDEX".$$.tmp &&`,
-    `    mv -f ${run}/exit/"$NX_SLURM_INDEX".$$.tmp ${run}/exit/"$NX_SLURM_INDEX"`,
+    `    PATH=$nx_slurm_path mv -f ${run}/exit/"$NX_SLURM_INDEX".$$.tmp ${run}/exit/"$NX_SLURM_INDEX"`,
     '  exit "$1"',
     '}',
     '',
@@ -134,7 +137,7 @@ export function renderJobScript(spec: JobScriptSpec): string {
     'fi',
     `export PYTHONPATH=${pythonPath.map(quoteWord).join(':')}"\${PYTHONPATH:+:$PYTHONPATH}"`,
     '',
-    ...(spec.setup.length > 0 ? ['# setup (from the sweep configuration)', ...spec.setup, ''] : []),
+    ...setupLines(spec.setup),
     '# NUL-terminated words; a read loop rather than `mapfile -d` works on bash 4.2 too.',
     'nx_slurm_argv=()',
     `while IFS= read -r -d '' nx_slurm_word; do nx_slurm_argv+=("$nx_slurm_word"); done <${run}/args/"$NX_SLURM_INDEX"`,
@@ -148,6 +151,27 @@ export function renderJobScript(spec: JobScriptSpec): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/**
+ * The user's setup lines, each followed by a check: a failing line (a missing venv) fails the
+ * index with its exit code and names the line, rather than running the command in the wrong
+ * environment. The EXIT trap gives `exit N` in a setup line its marker too.
+ */
+function setupLines(setup: string[]): string[] {
+  if (setup.length === 0) return [];
+  return [
+    '# setup (from the sweep configuration and the cluster profile), each line checked',
+    'nx_slurm_setup_check() {',
+    '  [ "$1" -eq 0 ] && return 0',
+    `  printf 'nx-slurm: setup line %s failed (exit code %s): %s\\n' "$2" "$1" "$3" >&2`,
+    '  nx_slurm_finish "$1"',
+    '}',
+    "trap 'nx_slurm_finish $?' EXIT",
+    ...setup.flatMap((line, k) => [line, `nx_slurm_setup_check $? ${k + 1} ${quoteWord(line)}`]),
+    'trap - EXIT',
+    '',
+  ];
 }
 
 /** The `args/<i>` file: each word NUL-terminated, so any byte but NUL survives. */
