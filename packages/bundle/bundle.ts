@@ -1,4 +1,4 @@
-import { listBundleFiles } from './list-files';
+import { listBundleFiles, type BundleListing, type ListOptions } from './list-files';
 import { createTarball } from './tarball';
 
 /** A project's (or library's) source, packed reproducibly: its sha256 names it on the cluster. */
@@ -8,10 +8,12 @@ export interface Bundle {
   data: Buffer;
   sha256: string;
   bytes: number;
+  /** Left out on purpose: secret-looking files, symlinks leading outside the workspace. */
+  leftOut: Omit<BundleListing, 'files'>;
 }
 
-export async function bundleProject({ root, exclude }: { root: string; exclude?: string[] }): Promise<Bundle> {
-  const files = await listBundleFiles(root, { exclude });
+export async function bundleProject({ root, ...options }: { root: string } & ListOptions): Promise<Bundle> {
+  const { files, ...leftOut } = await listBundleFiles(root, options);
   const { data, sha256 } = await createTarball(root, files);
-  return { root, files, data, sha256, bytes: data.length };
+  return { root, files, data, sha256, bytes: data.length, leftOut };
 }

@@ -1,7 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { listBundleFiles } from './list-files';
+import { listBundleFiles as listBundle } from './list-files';
+
+const listBundleFiles = async (...args: Parameters<typeof listBundle>) => (await listBundle(...args)).files;
 
 describe('listBundleFiles', () => {
   let sandbox: string;
@@ -66,17 +68,58 @@ describe('listBundleFiles', () => {
     expect(files).toEqual(expect.arrayContaining(['data/raw/a.csv', 'model.ckpt', 'deep/er/model.ckpt']));
   });
 
-  it('follows symlinks to files inside root only', async () => {
+  it('follows symlinks to files inside the boundary only, and reports those leading outside', async () => {
     write('outside.txt');
+    write('shared/config.yaml');
     mkdirSync(join(root, 'links'));
     symlinkSync('../train.py', join(root, 'links', 'inside.py'));
     symlinkSync(join(sandbox, 'outside.txt'), join(root, 'links', 'outside.txt'));
+    symlinkSync('../../shared/config.yaml', join(root, 'links', 'config.yaml'));
     symlinkSync('../pkg', join(root, 'links', 'folder'));
     symlinkSync('missing', join(root, 'links', 'dangling'));
     symlinkSync('..', join(root, 'links', 'loop'));
 
-    const files = await listBundleFiles(root, { exclude: ['data/**', '*.ckpt'] });
-    expect(files.filter((file) => file.startsWith('links/'))).toEqual(['links/inside.py']);
+    const inRoot = await listBundle(root, { exclude: ['data/**', '*.ckpt'] });
+    expect(inRoot.files.filter((file) => file.startsWith('links/'))).toEqual(['links/inside.py']);
+    expect(inRoot.outside.map((link) => link.path).sort()).toEqual(['links/config.yaml', 'links/outside.txt']);
+
+    const inSandbox = await listBundle(root, { exclude: ['data/**', '*.ckpt'], boundary: join(sandbox, 'shared') });
+    expect(inSandbox.files.filter((file) => file.startsWith('links/'))).toEqual([
+      'links/config.yaml',
+      'links/inside.py',
+    ]);
+    expect(inSandbox.outside).toEqual([{ path: 'links/outside.txt', target: join(sandbox, 'outside.txt') }]);
+  });
+
+  it('leaves out secret-looking files unless include names them', async () => {
+    for (const path of [
+      'exp/.env.local',
+      'exp/.env.example',
+      'exp/keys/id_rsa',
+      'exp/keys/id_ed25519',
+      'exp/keys/id_ed25519.pub',
+      'exp/certs/server.pem',
+      'exp/.npmrc',
+      'exp/conf/.netrc',
+      'exp/environment.py',
+    ])
+      write(path);
+    write('secret-target/id_rsa');
+    symlinkSync('../../secret-target/id_rsa', join(root, 'keys', 'deploy'));
+
+    const listing = await listBundle(root, { include: ['.env.example', 'certs/*.pem'], boundary: sandbox });
+    expect(listing.secrets).toEqual([
+      '.env.local',
+      '.npmrc',
+      'conf/.netrc',
+      'keys/deploy',
+      'keys/id_ed25519',
+      'keys/id_rsa',
+    ]);
+    expect(listing.files).toEqual(
+      expect.arrayContaining(['.env.example', 'certs/server.pem', 'environment.py', 'keys/id_ed25519.pub']),
+    );
+    expect(listing.files).not.toContain('.env');
   });
 
   it('applies .gitignore files above root up to the repository top', async () => {

@@ -124,7 +124,7 @@ describe('createTarballFromEntries', () => {
       [
         { path: 'job.sbatch', data: '#!/bin/bash\n', mode: 0o700 },
         { path: 'args/0', data: Buffer.from('python\0train.py\0') },
-        { path: 'meta.json', data: '{}' },
+        { path: 'meta.json', data: '{}', private: true },
         { path: longPath, data: 'long' },
         { path: 'ünï/ø.txt', data: 'u' },
       ],
@@ -152,7 +152,7 @@ describe('createTarballFromEntries', () => {
       'drwxr-xr-x',
       '-rwxr-xr-x',
       'drwxr-xr-x',
-      '-rw-r--r--',
+      '-rw-------',
       'drwxr-xr-x',
       '-rw-r--r--',
     ]);
@@ -176,7 +176,7 @@ describe('createTarballFromEntries', () => {
       [
         { path: 'ünï/ø.txt', data: Buffer.from('u') },
         { path: longPath, data: 'long' },
-        { path: 'meta.json', data: '{}' },
+        { path: 'meta.json', data: '{}', private: true },
         { path: 'args/0', data: 'python\0train.py\0' },
         { path: 'job.sbatch', data: '#!/bin/bash\n', mode: 0o100755 },
       ],

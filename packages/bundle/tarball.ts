@@ -16,6 +16,8 @@ export interface TarEntry {
   path: string;
   data: Buffer | string;
   mode?: number;
+  /** Readable by its owner only (0600): a file holding secrets, such as env values. */
+  private?: boolean;
 }
 
 const BLOCK = 512;
@@ -63,7 +65,7 @@ export async function createTarballFromEntries(entries: TarEntry[], dirs: string
     const data = Buffer.from(item.data);
     const header = new Header({
       path: archivePath(item),
-      mode: item.isDirectory || ((item.mode ?? 0) & 0o111) !== 0 ? 0o755 : 0o644,
+      mode: fileMode(item),
       uid: 0,
       gid: 0,
       uname: '',
@@ -83,6 +85,12 @@ export async function createTarballFromEntries(entries: TarEntry[], dirs: string
   const data = gzipSync(Buffer.concat(blocks), { level: GZIP_LEVEL });
   data[GZIP_OS_BYTE] = GZIP_OS_UNIX;
   return { data, sha256: createHash('sha256').update(data).digest('hex') };
+}
+
+function fileMode(item: TarEntry & { isDirectory: boolean }): number {
+  if (item.isDirectory) return 0o755;
+  if (item.private) return 0o600;
+  return ((item.mode ?? 0) & 0o111) !== 0 ? 0o755 : 0o644;
 }
 
 /** Relative, normalised, inside the archive: no `/` prefix, no `.` or `..` or empty segment. */

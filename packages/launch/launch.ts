@@ -197,7 +197,8 @@ function runFolderEntries(sweep: PreparedSweep, session: Session, runDir: string
   return {
     files: [
       { path: 'job.sbatch', data: script, mode: 0o755 },
-      { path: 'env.bin', data: encodeEnv(sweep.env) },
+      // env values may be tokens: readable by the user alone on a shared cluster
+      { path: 'env.bin', data: encodeEnv(sweep.env), private: true },
       { path: 'meta.json', data: JSON.stringify(meta, null, 2) },
       ...items.map((i) => ({ path: `args/${i.index}`, data: encodeArgv([...sweep.command, ...i.argv]) })),
     ],
