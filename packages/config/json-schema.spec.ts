@@ -41,6 +41,7 @@ describe('sweepJsonSchema', () => {
       'setup',
       'retries',
       'exclude',
+      'include',
     ]);
   });
 

@@ -101,7 +101,7 @@ describe('parseSweepConfig', () => {
     expect(error.path).toBe('maxConcurent');
     expect(error.found).toBe('an unknown key');
     expect(error.message).toMatch(
-      /expected one of the keys \$schema, cluster, .*, exclude, found an unknown key; did you mean "maxConcurrent"\?$/,
+      /expected one of the keys \$schema, cluster, .*, exclude, include, found an unknown key; did you mean "maxConcurrent"\?$/,
     );
   });
 
@@ -136,6 +136,27 @@ describe('parseSweepConfig', () => {
     expect(errorOf({ ...minimal, matrix: { lr: [] } }).message).toBe(
       `${FILE}: matrix.lr: expected a non-empty list, found []`,
     );
+  });
+
+  it('rejects a matrix without a parameter, which would run the bare command once', () => {
+    expect(errorOf({ ...minimal, matrix: {} }).message).toBe(
+      `${FILE}: matrix: expected at least one parameter (a key with a list of values), found {}; e.g. "matrix": {"learning_rate": [0.001, 0.01]}; leave "matrix" out to use "args" alone`,
+    );
+    expect(errorOf({ ...minimal, matrix: { exclude: [] }, args: ['a'] }).path).toBe('matrix');
+    expect(parseSweepConfig({ ...minimal, matrix: { include: [{ lr: 1 }] } }, FILE).matrix).toEqual({
+      include: [{ lr: 1 }],
+    });
+  });
+
+  it('accepts include globs inside the project only', () => {
+    expect(parseSweepConfig({ ...minimal, include: ['.env.example', 'conf/*.pem'] }, FILE).include).toEqual([
+      '.env.example',
+      'conf/*.pem',
+    ]);
+    expect(errorOf({ ...minimal, include: ['ok', '../../outside/*'] }).message).toBe(
+      `${FILE}: include[1]: expected a pattern inside the project (relative to it, without ".."), found "../../outside/*"`,
+    );
+    expect(errorOf({ ...minimal, include: ['/etc/passwd'] }).path).toBe('include[0]');
   });
 
   it('rejects exclude keys the matrix does not have, suggesting the closest', () => {

@@ -46,6 +46,14 @@ const matrixSchema = z
   )
   .superRefine((matrix, context) => {
     const keys = Object.keys(matrix).filter((key) => key !== 'include' && key !== 'exclude');
+    if (keys.length === 0 && (matrix.include ?? []).length === 0) {
+      // an empty product is one bare point: the command would run once without any argument
+      context.addIssue({
+        code: 'custom',
+        message: 'at least one parameter (a key with a list of values)',
+        params: { hint: 'e.g. "matrix": {"learning_rate": [0.001, 0.01]}; leave "matrix" out to use "args" alone' },
+      });
+    }
     (matrix.exclude ?? []).forEach((point, index) => {
       for (const key of Object.keys(point)) {
         if (keys.includes(key)) continue;
@@ -132,6 +140,19 @@ export const sweepConfigSchema = z
       .array(z.string().min(1))
       .optional()
       .describe('Globs of project files left out of the bundle, e.g. ["data/**", "*.ckpt"].'),
+    include: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .refine((glob) => !glob.startsWith('/') && !glob.split('/').includes('..'), {
+            message: 'a pattern inside the project (relative to it, without "..")',
+          }),
+      )
+      .optional()
+      .describe(
+        'Globs of project files shipped although they look like secrets (.env*, id_rsa, id_ed25519, *.pem, .npmrc, .netrc), which are left out otherwise, e.g. [".env.example"].',
+      ),
   })
   .describe('An nx-slurm sweep: one Slurm job array whose indices are the argument lists of args and matrix.');
 
