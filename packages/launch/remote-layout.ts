@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { exitMarkerPath } from '../slurm';
 
 /** Where things live under a cluster's remoteRoot (README.md, "On the cluster"); paths only, no I/O. */
 export class RemoteLayout {
@@ -29,7 +30,7 @@ export function runFiles(runDir: string) {
     meta: posix.join(runDir, 'meta.json'),
     stdout: (index: number) => posix.join(runDir, 'logs', `${index}.out`),
     stderr: (index: number) => posix.join(runDir, 'logs', `${index}.err`),
-    exitMarker: (index: number) => posix.join(runDir, 'exit', String(index)),
+    exitMarker: (index: number) => exitMarkerPath(runDir, index),
     output: (index: number) => posix.join(runDir, 'out', String(index)),
   };
 }

@@ -15,6 +15,11 @@ export interface LocalJobSpec {
 export interface LocalJobState {
   runnerPid: number;
   elements: ElementStatus[];
+  /**
+   * Process group of each running element (by task id): if the runner dies, the scheduler stops
+   * them rather than let them run on unwatched.
+   */
+  groups?: Record<string, number>;
 }
 
 /** Files of one local job under `<localRoot>/jobs/<jobId>/`. */

@@ -28,7 +28,8 @@ function main(jobsDir: string, jobId: string): void {
 
   const write = () => {
     if (!dirty) return;
-    const state: LocalJobState = { runnerPid: process.pid, elements: [...elements.values()] };
+    const groups = Object.fromEntries([...running].map(([taskId, job]) => [String(taskId), job.child.pid!]));
+    const state: LocalJobState = { runnerPid: process.pid, elements: [...elements.values()], groups };
     writeFileSync(`${files.state}.tmp`, JSON.stringify(state));
     renameSync(`${files.state}.tmp`, files.state);
     dirty = false;
@@ -106,6 +107,17 @@ function main(jobsDir: string, jobId: string): void {
       clearInterval(timer);
     }
   };
+  /** Stopped itself (kill, logout, shutdown): stop the elements too, so nothing runs unwatched. */
+  const shutdown = () => {
+    for (const taskId of pending.splice(0)) update(taskId, { state: 'CANCELLED', reason: 'local runner stopped' });
+    for (const taskId of running.keys()) {
+      update(taskId, { reason: 'local runner stopped' });
+      stop(taskId, 'CANCELLED');
+    }
+    write();
+  };
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, shutdown);
+
   const timer = setInterval(tick, TICK_MS);
   tick();
 }

@@ -276,6 +276,87 @@ describe('LocalScheduler (real processes)', () => {
     expect([...ids].sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
+  const runnerOf = (job: ArrayJob) =>
+    JSON.parse(readFileSync(join(dir, 'local', 'jobs', job.jobId, 'state.json'), 'utf8')) as {
+      runnerPid: number;
+      groups: Record<string, number>;
+    };
+
+  it("stops a killed runner's running elements and reports them NODE_FAIL, instead of letting them finish unwatched", async () => {
+    const runDir = runDirWith('sleep 300 &\necho $! > child.pid\nwait');
+    const job = await scheduler.submit({ runDir, taskIds: [0], offset: 0, maxConcurrent: 1 });
+    await waitFor(() => existsSync(join(runDir, 'child.pid')), Boolean, 'element 0 to start its child');
+    const child = Number(readFileSync(join(runDir, 'child.pid'), 'utf8'));
+    leftovers.push(child);
+    const { runnerPid } = runnerOf(job);
+    process.kill(runnerPid, 'SIGKILL');
+    await waitFor(
+      () => isRunning(runnerPid),
+      (running) => !running,
+      `the runner ${runnerPid} to die`,
+    );
+
+    const [element] = await scheduler.poll([job]);
+    expect(element).toMatchObject({ state: 'NODE_FAIL', reason: 'local runner gone; its processes were stopped' });
+    await waitFor(
+      () => isRunning(child),
+      (running) => !running,
+      `the orphaned child ${child} to be killed`,
+      3000,
+    );
+  });
+
+  it('reports the exit code an element wrote after its runner died', async () => {
+    const runDir = runDirWith(
+      'while [ ! -f go ]; do sleep 0.05; done\nmkdir -p exit\necho 3 > "exit/$((SLURM_ARRAY_TASK_ID + $1))"\nexit 3',
+    );
+    const job = await scheduler.submit({ runDir, taskIds: [1], offset: 5, maxConcurrent: 1 });
+    await waitFor(
+      () => scheduler.poll([job]),
+      (elements) => elements[0]?.state === 'RUNNING',
+      'element 1 to run',
+    );
+    const { runnerPid, groups } = runnerOf(job);
+    process.kill(runnerPid, 'SIGKILL');
+    await waitFor(
+      () => isRunning(runnerPid),
+      (running) => !running,
+      `the runner ${runnerPid} to die`,
+    );
+    writeFileSync(join(runDir, 'go'), '');
+    await waitFor(
+      () => isRunning(groups['1']),
+      (running) => !running,
+      'the element to end',
+    );
+
+    expect(await scheduler.poll([job])).toEqual([expect.objectContaining({ state: 'FAILED', exitCode: 3 })]);
+  });
+
+  it('a runner told to stop stops its elements and reports them CANCELLED', async () => {
+    const runDir = runDirWith('touch "started.$SLURM_ARRAY_TASK_ID"\nsleep 300');
+    const job = await scheduler.submit({ runDir, taskIds: [0, 1], offset: 0, maxConcurrent: 1 });
+    await waitFor(
+      () => scheduler.poll([job]),
+      (elements) => elements[0]?.state === 'RUNNING',
+      'element 0 to run',
+    );
+    const { runnerPid, groups } = runnerOf(job);
+    process.kill(runnerPid, 'SIGTERM');
+
+    const elements = await untilFinal([job]);
+    expect(elements.map((e) => [e.state, e.reason])).toEqual([
+      ['CANCELLED', 'local runner stopped'],
+      ['CANCELLED', 'local runner stopped'],
+    ]);
+    await waitFor(
+      () => isRunning(groups['0']),
+      (running) => !running,
+      'element 0 to be stopped',
+    );
+    expect(readdirSync(runDir).filter((f) => f.startsWith('started.'))).toEqual(['started.0']);
+  });
+
   it('reports what a vanished runner left unfinished as NODE_FAIL, keeping what had ended', async () => {
     const gone = spawnSync('true').pid!;
     const jobDir = join(dir, 'local', 'jobs', '5');

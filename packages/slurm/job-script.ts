@@ -174,6 +174,11 @@ function setupLines(setup: string[]): string[] {
   ];
 }
 
+/** The file the job script writes an index's exit code to, the most durable record of how it ended. */
+export function exitMarkerPath(runDir: string, index: number): string {
+  return posix.join(runDir, 'exit', String(index));
+}
+
 /** The `args/<i>` file: each word NUL-terminated, so any byte but NUL survives. */
 export function encodeArgv(argv: string[]): Buffer {
   if (argv.length === 0) throw new Error('An argument vector needs at least the program to run.');
