@@ -1,8 +1,11 @@
 export { launchSweep } from './launch';
-export type { LedgerEntry } from './ledger';
 export { prepareSweep, type PreparedSweep, type SweepRequest } from './prepare';
-export { runFiles } from './remote-layout';
-export { countStates, indexSummary, progressLine, resultsTable, type IndexResult } from './report';
+export { indexSummary, resultsTable, type IndexResult } from './report';
 export { connectProfile } from './connect';
 export { SessionPool, type Session } from './session';
-export { cancelSweep, currentResults, knownEntries } from './inspect';
+export { cancelSweep } from './inspect';
+export { checkClusterProfile, type ClusterCheckDeps } from './check-cluster';
+export { printLog } from './logs';
+export { sweepStatus } from './status';
+export { submitSweep } from './submit';
+export { exportBundles } from './export-bundles';

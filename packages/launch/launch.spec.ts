@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { sweepConfigSchema, type ResolvedCluster } from '../config';
 import type { ArrayJob, Scheduler, SubmitRequest } from '../scheduler';
 import type { ElementStatus, SlurmState } from '../slurm';
-import { LocalTransport } from '../transport';
+import { LocalTransport, RemoteScriptError } from '../transport';
 import { launchSweep } from './launch';
 import type { Ledger } from './ledger';
 import { prepareSweep, type PreparedSweep, type SweepRequest } from './prepare';
@@ -541,6 +541,37 @@ describe('launchSweep: shipping code only when it changed', () => {
     const second = await launch(request({ args: ['--lr 0.1', '--lr 0.2', '--lr 0.3', '--lr 0.4'] }));
     expect(second.results.filter((r) => r.fromLedger).map((r) => r.index)).toEqual([0, 1, 2]);
     expect(fake.submits.map((s) => s.taskIds)).toEqual([[0, 1, 2], [3]]);
+  });
+});
+
+describe('launchSweep: a remote script that fails', () => {
+  it('stops with the RemoteScriptError of the run folder it could not create', async () => {
+    // a file where the job's runs/ folder belongs: create-run's mkdir -p fails
+    await mkdir(join(root, 'runs'));
+    await writeFile(join(root, 'runs', JOB), 'not a folder');
+
+    const error = await launch(request()).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(RemoteScriptError);
+    expect(error).toMatchObject({ script: 'create-run', target: 'localhost', code: 1 });
+    expect(fake.submits).toEqual([]);
+  });
+
+  it("goes on when the job cannot be recorded in the run's jobs file, saying the ledger has it", async () => {
+    // a folder where the jobs file belongs: record-job's append fails
+    fake.onSubmit = async (req) => {
+      await mkdir(join(req.runDir, 'jobs'));
+    };
+
+    const { results, logs } = await launch(request());
+
+    expect(results.map((r) => r.state)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED']);
+    expect(logs).toContainEqual(
+      expect.stringMatching(
+        /^exp: could not record job 100 in .*\/jobs \(.*Is a directory\); this workspace's ledger still has it$/,
+      ),
+    );
+    expect((await readLedger()).entries).not.toEqual({});
   });
 });
 

@@ -12,6 +12,7 @@ import {
   type ElementStatus,
   type SlurmState,
 } from '../slurm';
+import { RemoteScriptError, runRemoteScript } from '../transport';
 import { applyStatus, jobsOf, type LedgerEntry } from './ledger';
 import { planLaunch, type SweepIndex } from './plan';
 import { recoverIfEmpty } from './recover';
@@ -92,9 +93,7 @@ async function submitRun(
   const runTarball = posix.join(layout.incomingDir, `run-${request.jobName}-${runId}.tar.gz`);
   const runFolder = runFolderEntries(sweep, session, runDir, runId, items);
   await transport.writeFile(runTarball, (await createTarballFromEntries(runFolder.files, runFolder.dirs)).data);
-  const created = await transport.exec(['bash', '-c', CREATE_RUN, 'nx-slurm', runDir, runTarball]);
-  if (created.code !== 0)
-    throw new Error(`Could not create run ${runDir} on ${transport.target}: ${created.stderr.trim()}`);
+  await runRemoteScript(transport, CREATE_RUN, [runDir, runTarball]);
 
   const { maxArraySize } = await session.scheduler.limits();
   const itemByIndex = new Map(items.map((item) => [item.index, item]));
@@ -156,20 +155,18 @@ async function submitArray(
           `\`sinfo -o "%P %c %m %l"\` on the cluster lists what each partition offers (CPUs, memory in MB, time limit).`,
       );
     });
-  const recorded = await session.transport.exec([
-    'bash',
-    '-c',
-    RECORD_JOB,
-    'nx-slurm',
+  await runRemoteScript(session.transport, RECORD_JOB, [
     runDir,
     job.jobId,
     String(chunk.offset),
     compressIndices(chunk.taskIds),
-  ]);
-  if (recorded.code !== 0)
+  ]).catch((error: unknown) => {
+    // only other clones read the jobs file: this workspace's ledger has the job, so the launch goes on
+    if (!(error instanceof RemoteScriptError)) throw error;
     log(
-      `${sweep.request.jobName}: could not record job ${job.jobId} in ${runDir}/jobs (${recorded.stderr.trim()}); this workspace's ledger still has it`,
+      `${sweep.request.jobName}: could not record job ${job.jobId} in ${runDir}/jobs (${error.stderr.trim()}); this workspace's ledger still has it`,
     );
+  });
   return job;
 }
 
@@ -329,15 +326,15 @@ async function fetchEndings(transport: Session['transport'], finished: Tracked[]
       exit: run.exitMarker(t.entry.runIndex),
     };
   });
-  const result = await transport.exec([
-    'bash',
-    '-c',
-    TAILS,
-    'nx-slurm',
+  const printed = await runRemoteScript(transport, TAILS, [
     String(TAIL_BYTES),
     ...files.flatMap((f) => Object.values(f)),
-  ]);
-  const tails = parseTails(result.stdout);
+  ]).catch((error: unknown) => {
+    // the results stand without log tails, and with the exit codes the scheduler reported
+    if (!(error instanceof RemoteScriptError)) throw error;
+    return '';
+  });
+  const tails = parseTails(printed);
   return finished.map((t, k) => {
     const marker = tails.get(files[k].exit)?.trim();
     if (t.entry.exitCode === undefined && marker) t.entry.exitCode = Number(marker);

@@ -1,6 +1,7 @@
 import type { LedgerEntry } from './ledger';
 import type { PreparedSweep } from './prepare';
 import { parseIndexList } from '../slurm';
+import { runRemoteScript } from '../transport';
 import { RECOVER_RUNS } from './remote-scripts';
 import type { Session } from './session';
 
@@ -83,16 +84,7 @@ function parseJobsFile(text: string): Map<number, JobOfIndex> {
 }
 
 async function recoverFromCluster(session: Session, jobName: string): Promise<LedgerEntry[]> {
-  const result = await session.transport.exec([
-    'bash',
-    '-c',
-    RECOVER_RUNS,
-    'nx-slurm',
-    session.layout.jobRuns(jobName),
-  ]);
-  if (result.code !== 0)
-    throw new Error(`Could not read the runs of ${jobName} on ${session.transport.target}: ${result.stderr.trim()}`);
-  return parseRecoveredRuns(result.stdout);
+  return parseRecoveredRuns(await runRemoteScript(session.transport, RECOVER_RUNS, [session.layout.jobRuns(jobName)]));
 }
 
 /**

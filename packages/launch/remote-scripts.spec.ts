@@ -3,11 +3,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RemoteScript } from '../transport';
 import { CREATE_RUN, INSTALL_BUNDLES, parseTails, PRESENT_BUNDLES, TAILS } from './remote-scripts';
 
-/** Runs one of our fixed scripts as the cluster does: `bash -c SCRIPT nx-slurm args...`. */
-function run(script: string, ...args: string[]) {
-  const result = spawnSync('bash', ['-c', script, 'nx-slurm', ...args], { encoding: 'utf8' });
+/** Runs one of our fixed scripts as runRemoteScript does on the cluster: `bash -c BODY nx-slurm args...`. */
+function run(script: RemoteScript, ...args: string[]) {
+  const result = spawnSync('bash', ['-c', script.body, 'nx-slurm', ...args], { encoding: 'utf8' });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

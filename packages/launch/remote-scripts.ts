@@ -1,20 +1,28 @@
+import type { RemoteScript } from '../transport';
+
 /**
- * The few shell programs nx-slurm runs on the cluster. They are fixed text: every value (paths,
- * hashes) arrives as a positional argument ("$1"...), so nothing a user wrote is ever evaluated.
+ * The few shell programs nx-slurm runs on the cluster (with runRemoteScript). They are fixed
+ * text: every value (paths, hashes) arrives as a positional argument ("$1"...), so nothing a
+ * user wrote is ever evaluated.
  */
 
 /** Creates the folders uploads land in, then prints which of the given bundle hashes are installed. */
-export const PRESENT_BUNDLES = `set -eu
+export const PRESENT_BUNDLES: RemoteScript = {
+  name: 'present-bundles',
+  body: `set -eu
 root=$1; shift
 mkdir -p "$root/bundles" "$root/incoming" "$root/runs"
-for sha in "$@"; do if [ -d "$root/bundles/$sha" ]; then printf '%s\\n' "$sha"; fi; done`;
+for sha in "$@"; do if [ -d "$root/bundles/$sha" ]; then printf '%s\\n' "$sha"; fi; done`,
+};
 
 /**
  * Installs uploaded bundles (pairs of hash and uploaded file): checks the hash of what arrived,
  * extracts into a temporary folder and renames it into place, so an interrupted upload or
  * extraction never leaves a bundle that a later run would trust.
  */
-export const INSTALL_BUNDLES = `set -eu
+export const INSTALL_BUNDLES: RemoteScript = {
+  name: 'install-bundles',
+  body: `set -eu
 root=$1; shift
 while [ $# -gt 0 ]; do
   sha=$1; upload=$2; shift 2
@@ -27,25 +35,32 @@ while [ $# -gt 0 ]; do
   rm -f "$upload"
   chmod 755 "$tmp"
   mv -T "$tmp" "$root/bundles/$sha" 2>/dev/null || rm -rf "$tmp"
-done`;
+done`,
+};
 
 /** Unpacks a run folder; `mkdir` without -p refuses to touch an existing run, and a failed unpack leaves none. */
-export const CREATE_RUN = `set -eu
+export const CREATE_RUN: RemoteScript = {
+  name: 'create-run',
+  body: `set -eu
 run_dir=$1; run_tarball=$2
 mkdir -p "$(dirname "$run_dir")"
 mkdir "$run_dir"
 tar -xzf "$run_tarball" -C "$run_dir" || { rm -rf "$run_dir"; exit 1; }
-rm -f "$run_tarball"`;
+rm -f "$run_tarball"`,
+};
 
 /** Prints the last bytes of each file as NUL-separated pairs: path, tail (missing files give an empty tail). */
-export const TAILS = `set -u
+export const TAILS: RemoteScript = {
+  name: 'tails',
+  body: `set -u
 bytes=$1; shift
 for f in "$@"; do
   printf '%s\\0' "$f"
   # -s is a builtin test: empty logs (the common case) cost no processes
   if [ -s "$f" ]; then tail -c "$bytes" "$f" 2>/dev/null | tr -d '\\000'; fi
   printf '\\0'
-done`;
+done`,
+};
 
 export function parseTails(stdout: string): Map<string, string> {
   const parts = stdout.split('\0');
@@ -55,14 +70,19 @@ export function parseTails(stdout: string): Map<string, string> {
 }
 
 /** Appends `jobId offset taskIds` to the run's `jobs` file: which job runs which indices. */
-export const RECORD_JOB = `printf '%s %s %s\\n' "$2" "$3" "$4" >> "$1/jobs"`;
+export const RECORD_JOB: RemoteScript = {
+  name: 'record-job',
+  body: `printf '%s %s %s\\n' "$2" "$3" "$4" >> "$1/jobs"`,
+};
 
 /**
  * What a workspace needs to rebuild its ledger from the cluster's run folders (a new clone, a
  * deleted .nx-slurm/): per run, NUL-separated records `R runDir meta.json`, then
  * `E index exitCode` per exit marker, then `J jobs-file` when the run has one.
  */
-export const RECOVER_RUNS = `set -u
+export const RECOVER_RUNS: RemoteScript = {
+  name: 'recover-runs',
+  body: `set -u
 runs=$1
 for run in "$runs"/*/; do
   run=\${run%/}
@@ -71,4 +91,5 @@ for run in "$runs"/*/; do
   for marker in "$run"/exit/*; do [ -f "$marker" ] && printf 'E\\0%s\\0%s\\0' "\${marker##*/}" "$(cat "$marker")"; done
   if [ -f "$run/jobs" ]; then printf 'J\\0'; cat "$run/jobs"; printf '\\0'; fi
 done
-true`;
+true`,
+};

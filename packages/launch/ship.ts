@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Bundle } from '../bundle';
+import { runRemoteScript } from '../transport';
 import { INSTALL_BUNDLES, PRESENT_BUNDLES } from './remote-scripts';
 import type { Session } from './session';
 
@@ -32,17 +33,11 @@ export async function ensureBundles(
 
 async function installMissing(session: Session, bundles: NamedBundle[], log: (line: string) => void): Promise<void> {
   const { transport, layout } = session;
-  const present = await transport.exec([
-    'bash',
-    '-c',
-    PRESENT_BUNDLES,
-    'nx-slurm',
+  const present = await runRemoteScript(transport, PRESENT_BUNDLES, [
     layout.root,
     ...bundles.map((b) => b.bundle.sha256),
   ]);
-  if (present.code !== 0)
-    throw new Error(`Could not prepare ${layout.root} on ${transport.target}: ${present.stderr.trim()}`);
-  const installed = new Set(present.stdout.split('\n').filter(Boolean));
+  const installed = new Set(present.split('\n').filter(Boolean));
   const uploads: string[] = [];
   for (const { label, bundle } of bundles) {
     if (installed.has(bundle.sha256)) continue;
@@ -57,6 +52,5 @@ async function installMissing(session: Session, bundles: NamedBundle[], log: (li
     log(`nx-slurm: code unchanged on ${session.cluster.name}: no bundle uploaded`);
     return;
   }
-  const result = await transport.exec(['bash', '-c', INSTALL_BUNDLES, 'nx-slurm', layout.root, ...uploads]);
-  if (result.code !== 0) throw new Error(`Could not install bundles on ${transport.target}: ${result.stderr.trim()}`);
+  await runRemoteScript(transport, INSTALL_BUNDLES, [layout.root, ...uploads]);
 }

@@ -1,6 +1,7 @@
 /**
  * Command lines for Slurm's tools, as argv arrays (never shell strings), and readers for what
- * they print. The only place that knows their flags and columns.
+ * they print for a launch (cluster-info.ts has those of a cluster check). With it, the only
+ * place that knows their flags and columns.
  */
 
 export interface SbatchArgs {

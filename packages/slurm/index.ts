@@ -2,6 +2,7 @@ export { isFinal, isSuccess, isTransient, type SlurmState } from './states';
 export type { ElementStatus } from './element-status';
 export { describeFailure } from './describe-failure';
 export { encodeArgv, encodeEnv, exitMarkerPath, renderJobScript, type SbatchResources } from './job-script';
+export type { Partition } from './cluster-info';
 export { SlurmError } from './slurm-error';
 export { SlurmClient } from './slurm-client';
 export { timeLimitSeconds } from './time-limit';

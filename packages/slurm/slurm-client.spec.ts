@@ -114,12 +114,10 @@ describe('SlurmClient.poll', () => {
       sacct: { stderr: 'sacct: error: Slurm accounting storage is disabled\n', code: 1 },
     });
     const client = new SlurmClient(exec);
-    expect(client.hasAccounting).toBe(true);
 
     const first = await client.poll(['15']);
     const second = await client.poll(['15']);
 
-    expect(client.hasAccounting).toBe(false);
     expect(first.map((status) => status.state)).toEqual(['COMPLETED', 'RUNNING', 'PENDING']);
     expect(second).toEqual(first);
     expect(calls.map((argv) => (argv[0] === 'env' ? argv[2] : argv[0]))).toEqual(['squeue', 'sacct', 'squeue']);
@@ -149,7 +147,8 @@ describe('SlurmClient.poll', () => {
     const { exec } = fakeExec({ squeue: { stdout: '' }, sacct: { stderr, code: 1 } });
     const client = new SlurmClient(exec);
     await expect(client.poll(['15'])).rejects.toMatchObject({ command: 'sacct', retryable });
-    expect(client.hasAccounting).toBe(true);
+    // not taken for disabled accounting: the next poll asks sacct again
+    await expect(client.poll(['15'])).rejects.toMatchObject({ command: 'sacct' });
   });
 
   it('asks nothing for no jobs', async () => {
@@ -189,5 +188,45 @@ describe('SlurmClient.cancel and config', () => {
   it('reports a command killed by a signal', async () => {
     const { exec } = fakeExec({ scontrol: { code: null } });
     await expect(new SlurmClient(exec).config()).rejects.toThrow('scontrol failed: killed by a signal');
+  });
+});
+
+describe('SlurmClient probes of a cluster check', () => {
+  it('reads the version and partitions', async () => {
+    const { exec, calls } = fakeExec({
+      sbatch: { stdout: 'slurm 23.11.4\n' },
+      sinfo: { stdout: 'debug*|up|1-00:00:00|2\n' },
+    });
+    const client = new SlurmClient(exec);
+    expect(await client.version()).toBe('23.11.4');
+    expect(await client.partitions()).toEqual([
+      { name: 'debug', isDefault: true, availability: 'up', timeLimit: '1-00:00:00', nodes: 2 },
+    ]);
+    expect(calls.map((argv) => argv[0])).toEqual(['sbatch', 'sinfo']);
+  });
+
+  it('says when sbatch is not on the PATH (exit 127)', async () => {
+    const { exec } = fakeExec({ sbatch: { stderr: 'bash: sbatch: command not found\n', code: 127 } });
+    await expect(new SlurmClient(exec).version()).rejects.toMatchObject({ command: 'sbatch', commandNotFound: true });
+  });
+
+  it('tells a working sacct from disabled accounting, and then polls without sacct', async () => {
+    expect(await new SlurmClient(fakeExec({ sacct: { stdout: '' } }).exec).accounting()).toBe('works');
+
+    const { exec, calls } = fakeExec({
+      sacct: { stderr: 'sacct: error: Slurm accounting storage is disabled\n', code: 1 },
+      squeue: { stdout: '' },
+    });
+    const client = new SlurmClient(exec);
+    expect(await client.accounting()).toBe('disabled');
+    await client.poll(['15']);
+    expect(calls.map((argv) => (argv[0] === 'env' ? argv[2] : argv[0]))).toEqual(['sacct', 'squeue']);
+  });
+
+  it('throws a SlurmError for another sacct failure', async () => {
+    const { exec } = fakeExec({ sacct: { stderr: 'sacct: error: Problem talking to the database\n', code: 1 } });
+    const error = await new SlurmClient(exec).accounting().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SlurmError);
+    expect(error).toMatchObject({ command: 'sacct', code: 1, commandNotFound: false });
   });
 });

@@ -9,6 +9,15 @@ import {
   squeueArgv,
   type SlurmConfig,
 } from './commands';
+import {
+  parsePartitions,
+  parseSbatchVersion,
+  sacctProbeArgv,
+  saysAccountingDisabled,
+  sbatchVersionArgv,
+  sinfoPartitionsArgv,
+  type Partition,
+} from './cluster-info';
 import { mergeStatuses, parseSacct, parseSqueue, type ElementStatus } from './element-status';
 import { SlurmError } from './slurm-error';
 
@@ -24,21 +33,38 @@ export interface SubmitArgs {
 
 /** squeue with only job ids slurmctld has forgotten (older than MinJobAge): nothing to list. */
 const FORGOTTEN_JOBS = /invalid job id specified/i;
-const ACCOUNTING_DISABLED = /accounting storage is disabled/i;
 
-/** Typed calls to sbatch, squeue, sacct, scancel and scontrol over an injected exec. */
+/** Typed calls to sbatch, squeue, sacct, scancel, scontrol and sinfo over an injected exec. */
 export class SlurmClient {
   private accountingDisabled = false;
 
   constructor(private readonly exec: SlurmExec) {}
 
-  /** False once sacct has said accounting is disabled; polls then use squeue alone. */
-  get hasAccounting(): boolean {
-    return !this.accountingDisabled;
-  }
-
   async config(): Promise<SlurmConfig> {
     return parseSlurmConfig(await this.run(scontrolConfigArgv()));
+  }
+
+  /** What sbatch reports, `23.11.4`; a SlurmError with `commandNotFound` when sbatch is not on the PATH. */
+  async version(): Promise<string> {
+    return parseSbatchVersion(await this.run(sbatchVersionArgv()));
+  }
+
+  async partitions(): Promise<Partition[]> {
+    return parsePartitions(await this.run(sinfoPartitionsArgv()));
+  }
+
+  /**
+   * `disabled` when the cluster keeps no accounting storage (polls then use squeue alone);
+   * a SlurmError when sacct fails for another reason.
+   */
+  async accounting(): Promise<'works' | 'disabled'> {
+    const result = await this.exec(sacctProbeArgv());
+    if (saysAccountingDisabled(result)) {
+      this.accountingDisabled = true;
+      return 'disabled';
+    }
+    if (result.code !== 0) throw SlurmError.from('sacct', result);
+    return 'works';
   }
 
   /** Submits one array and returns its job id. */
@@ -75,7 +101,7 @@ export class SlurmClient {
     if (this.accountingDisabled) return [];
     const result = await this.exec(sacctArgv(jobIds));
     if (result.code === 0) return parseSacct(result.stdout);
-    if (ACCOUNTING_DISABLED.test(`${result.stderr}\n${result.stdout}`)) {
+    if (saysAccountingDisabled(result)) {
       this.accountingDisabled = true;
       return [];
     }

@@ -11,6 +11,8 @@ const RETRYABLE = [
   /job violates accounting\/QOS policy/i,
 ];
 
+const COMMAND_NOT_FOUND = 127;
+
 /** A Slurm command that failed, with what it printed and whether trying again may help. */
 export class SlurmError extends Error {
   override readonly name = 'SlurmError';
@@ -23,6 +25,11 @@ export class SlurmError extends Error {
   ) {
     const printed = stderr.trim() || (code === null ? 'killed by a signal' : `exit code ${code}`);
     super(`${command} failed: ${printed}${retryable ? ' (Slurm may accept it later: retrying can help)' : ''}`);
+  }
+
+  /** The shell's exit 127: the command is not on the PATH of the commands nx-slurm runs. */
+  get commandNotFound(): boolean {
+    return this.code === COMMAND_NOT_FOUND;
   }
 
   /** Builds the error for a command's output, deciding from its message whether to retry. */

@@ -1,6 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
+import { exportBundles } from '../../../launch';
 import type { RunFlags } from '../../sweep-request';
 import { print, withSweep } from '../with-sweep';
 
@@ -11,23 +11,7 @@ export default function bundleExecutor(options: RunFlags, context: ExecutorConte
     context,
     async (sweep) => {
       const outDir = join(context.root, 'dist', 'nx-slurm', sweep.request.projectRoot || '.');
-      await mkdir(outDir, { recursive: true });
-      const bundles = [
-        { name: 'project', bundle: sweep.project },
-        ...sweep.libraries.map((l) => ({ name: l.name, bundle: l.bundle })),
-      ];
-      for (const { name, bundle } of bundles) {
-        const file = `${name.replace(/[^A-Za-z0-9._-]+/g, '_')}-${bundle.sha256.slice(0, 12)}.tar.gz`;
-        await writeFile(join(outDir, file), bundle.data);
-        print(`${name}: ${bundle.files.length} files, ${bundle.bytes} bytes, sha256 ${bundle.sha256} -> ${file}`);
-      }
-      const manifest = Object.fromEntries(
-        bundles.map(({ name, bundle }) => [
-          name,
-          { sha256: bundle.sha256, files: bundle.files.length, bytes: bundle.bytes },
-        ]),
-      );
-      await writeFile(join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+      (await exportBundles(sweep, outDir)).forEach(print);
       return true;
     },
     { allIndices: true },

@@ -1,5 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { countStates, currentResults, progressLine, resultsTable } from '../../../launch';
+import { sweepStatus } from '../../../launch';
 import type { RunFlags } from '../../sweep-request';
 import { TARGETS } from '../../targets';
 import { print, withSweep } from '../with-sweep';
@@ -10,18 +10,12 @@ export default function statusExecutor(options: RunFlags, context: ExecutorConte
     options,
     context,
     async (sweep, session) => {
-      const results = await currentResults(sweep, session, print);
-      if (results.length === 0) {
+      const lines = await sweepStatus(sweep, session, print);
+      if (lines === undefined) {
         print(
           `${sweep.request.jobName}: no run yet on ${sweep.request.cluster.name}. Start one with \`nx run ${context.projectName}:${TARGETS.array}\`.`,
         );
-        return true;
-      }
-      print(resultsTable(results));
-      const counts = countStates(results.map((r) => r.state));
-      print(progressLine(sweep.request.jobName, { ...counts, total: sweep.items.length }));
-      const neverRun = sweep.items.length - results.length;
-      if (neverRun > 0) print(`${neverRun} index(es) never submitted.`);
+      } else lines.forEach(print);
       return true;
     },
     { allIndices: true },

@@ -2,7 +2,8 @@ import { readNxJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import type { ClusterProfile } from '../../../config';
 import type { ExecResult, Transport } from '../../../transport';
-import { clusterGenerator, formatClusterCheck, type ClusterCheckDeps } from './cluster';
+import type { ClusterCheckDeps } from '../../../launch';
+import { clusterGenerator } from './cluster';
 
 function pluginEntry(tree: Tree) {
   return (readNxJson(tree)?.plugins ?? []).filter((p) => (typeof p === 'string' ? p : p.plugin) === 'nx-slurm');
@@ -224,25 +225,5 @@ describe('cluster generator', () => {
     await expect(callback!()).rejects.toThrow(/check of cluster "hpc" failed\. The profile is written in nx\.json/);
     expect(lines.join('\n')).toMatch(/ERROR: sbatch is not on the PATH/);
     expect(pluginOptions(tree).clusters.hpc).toEqual({ host: 'hpc-login' });
-  });
-});
-
-describe('formatClusterCheck', () => {
-  it('indents the further lines of a multi-line problem', () => {
-    const lines = formatClusterCheck('hpc', {
-      problems: [
-        {
-          kind: 'host-key',
-          severity: 'error',
-          message: 'The host key of hpc:22 is not known.\n  fingerprint: SHA256:abc',
-        },
-      ],
-    });
-
-    expect(lines).toEqual([
-      'Cluster "hpc":',
-      '  ERROR: The host key of hpc:22 is not known.',
-      '      fingerprint: SHA256:abc',
-    ]);
   });
 });

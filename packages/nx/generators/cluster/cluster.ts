@@ -1,9 +1,7 @@
 import { formatFiles, logger, type GeneratorCallback, type Tree } from '@nx/devkit';
 import { CLUSTER_NAME, ConfigError, LOCAL_CLUSTER, parsePluginOptions, type ClusterProfile } from '../../../config';
-import { connectProfile } from '../../../launch';
-import type { Transport } from '../../../transport';
+import { checkClusterProfile, connectProfile, type ClusterCheckDeps } from '../../../launch';
 import { initGenerator, isPluginRegistered } from '../init/init';
-import { checkPassed, connectAndCheck, type ClusterCheck } from './check-cluster';
 import { readPluginOptions, updatePluginOptions } from './plugin-options';
 
 export interface ClusterGeneratorSchema {
@@ -22,12 +20,6 @@ export interface ClusterGeneratorSchema {
   default?: boolean;
   check?: boolean;
   skipFormat?: boolean;
-}
-
-/** What --check needs from the outside world; tests pass fakes. */
-export interface ClusterCheckDeps {
-  connect(profile: ClusterProfile, log: (line: string) => void): Promise<Transport>;
-  log(line: string): void;
 }
 
 const defaultDeps: ClusterCheckDeps = { connect: connectProfile, log: (line) => logger.info(line) };
@@ -139,58 +131,11 @@ function validate(options: Record<string, unknown>, name: string): ClusterProfil
 }
 
 async function runCheck(name: string, profile: ClusterProfile, deps: ClusterCheckDeps): Promise<void> {
-  deps.log(`Checking cluster "${name}"...`);
-  const check = await connectAndCheck(() => deps.connect(profile, deps.log), {
-    partition: profile.resources?.partition,
-    maxArraySize: profile.maxArraySize,
-  });
-  for (const line of formatClusterCheck(name, check)) deps.log(line);
-  if (!checkPassed(check)) {
-    throw new Error(
-      `The check of cluster "${name}" failed. The profile is written in nx.json all the same: fix what is reported above, ` +
-        `then check again with: nx g nx-slurm:cluster ${name} --check`,
-    );
-  }
-}
-
-/** The check as lines for the terminal. */
-export function formatClusterCheck(name: string, check: ClusterCheck): string[] {
-  const lines = [`Cluster "${name}"${check.target ? ` (${check.target})` : ''}:`];
-  const row = (label: string, value: string | undefined) =>
-    value !== undefined && lines.push(`  ${label.padEnd(14)}${value}`);
-  row('Slurm', check.slurmVersion);
-  row(
-    'Partitions',
-    check.partitions &&
-      (check.partitions.length === 0
-        ? 'none listed'
-        : check.partitions
-            .map(
-              (p) =>
-                `${p.name}${p.isDefault ? ' (default)' : ''}: ${p.availability}, ${p.timeLimit}, ${p.nodes} node${p.nodes === 1 ? '' : 's'}`,
-            )
-            .join('; ')),
+  if (await checkClusterProfile(name, profile, deps)) return;
+  throw new Error(
+    `The check of cluster "${name}" failed. The profile is written in nx.json all the same: fix what is reported above, ` +
+      `then check again with: nx g nx-slurm:cluster ${name} --check`,
   );
-  row('MaxArraySize', check.maxArraySize?.toString());
-  row('MinJobAge', check.minJobAge === undefined ? undefined : `${check.minJobAge} s`);
-  row(
-    'sacct',
-    check.accounting === 'works'
-      ? 'works'
-      : check.accounting === 'disabled'
-        ? 'accounting disabled (squeue and exit markers)'
-        : undefined,
-  );
-  for (const problem of check.problems) {
-    const [first, ...rest] = problem.message.split('\n');
-    lines.push(
-      `  ${problem.severity === 'error' ? 'ERROR' : 'WARNING'}: ${first}`,
-      ...rest.map((line) => `    ${line}`),
-    );
-  }
-  if (checkPassed(check))
-    lines.push(`  Ready: run a sweep there with --cluster ${name}, or "cluster": "${name}" in slurm.json.`);
-  return lines;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,12 +1,6 @@
-import { SlurmClient, SlurmError } from '../../../slurm';
-import {
-  AuthenticationError,
-  ConnectionError,
-  HostKeyError,
-  TransportError,
-  type ExecResult,
-  type Transport,
-} from '../../../transport';
+import type { ClusterProfile } from '../config';
+import { SlurmClient, SlurmError, type Partition } from '../slurm';
+import { AuthenticationError, ConnectionError, HostKeyError, TransportError, type Transport } from '../transport';
 
 /** What went wrong (or may go wrong), one kind per thing the user fixes differently. */
 export type CheckProblemKind =
@@ -27,17 +21,6 @@ export interface CheckProblem {
   severity: 'error' | 'warning';
   /** What happened and what to do. */
   message: string;
-}
-
-export interface Partition {
-  name: string;
-  /** Marked `*` by sinfo: jobs that name no partition go there. */
-  isDefault: boolean;
-  /** `up`, `down`, `drain`, `inact`. */
-  availability: string;
-  /** As sinfo prints it: `1-00:00:00`, `infinite`. */
-  timeLimit: string;
-  nodes: number;
 }
 
 /** Everything the check learned; fields stay undefined when the step that finds them failed. */
@@ -64,10 +47,29 @@ export function checkPassed(check: ClusterCheck): boolean {
   return check.problems.every((problem) => problem.severity !== 'error');
 }
 
-const COMMAND_NOT_FOUND = 127;
-const ACCOUNTING_DISABLED = /accounting storage is disabled/i;
-/** `%P` ends with `*` for the default partition; none of these fields can hold a `|`. */
-const SINFO_FORMAT = '%P|%a|%l|%D';
+/** What --check needs from the outside world; tests pass fakes. */
+export interface ClusterCheckDeps {
+  connect(profile: ClusterProfile, log: (line: string) => void): Promise<Transport>;
+  log(line: string): void;
+}
+
+/**
+ * Connects with the profile, checks the cluster against what the profile asks of it and logs
+ * the report; returns whether sweeps can run there.
+ */
+export async function checkClusterProfile(
+  name: string,
+  profile: ClusterProfile,
+  { connect, log }: ClusterCheckDeps,
+): Promise<boolean> {
+  log(`Checking cluster "${name}"...`);
+  const check = await connectAndCheck(() => connect(profile, log), {
+    partition: profile.resources?.partition,
+    maxArraySize: profile.maxArraySize,
+  });
+  for (const line of formatClusterCheck(name, check)) log(line);
+  return checkPassed(check);
+}
 
 /**
  * Connects with `connect` and checks the cluster; a connection failure becomes the check's only
@@ -104,62 +106,59 @@ export async function checkCluster(transport: Transport, expect: CheckExpectatio
   const problem = (kind: CheckProblemKind, message: string, severity: CheckProblem['severity'] = 'error') =>
     check.problems.push({ kind, severity, message });
   const where = transport.kind === 'ssh' ? `on ${transport.target}` : 'on this machine';
+  const slurm = new SlurmClient((argv) => transport.exec(argv));
 
-  const version = await transport.exec(['sbatch', '--version']);
-  if (version.code === COMMAND_NOT_FOUND) {
-    problem('no-sbatch', noSbatchMessage(transport));
+  const version = await answerOf(slurm.version());
+  if (version instanceof SlurmError) {
+    if (version.commandNotFound) problem('no-sbatch', noSbatchMessage(transport));
+    else problem('slurm', `"sbatch --version" failed ${where}: ${printed(version)}`);
     return check;
   }
-  if (version.code !== 0) {
-    problem('slurm', `"sbatch --version" failed ${where}: ${printed(version)}`);
+  check.slurmVersion = version;
+
+  const partitions = await answerOf(slurm.partitions());
+  if (partitions instanceof SlurmError) {
+    problem(
+      'slurm',
+      `sinfo failed ${where}: ${printed(partitions)}. Is slurmctld up and reachable from the login node?`,
+    );
     return check;
   }
-  check.slurmVersion = version.stdout.trim().replace(/^slurm(-wlm)?\s+/i, '');
+  check.partitions = partitions;
 
-  const sinfo = await transport.exec(['sinfo', '-h', '-o', SINFO_FORMAT]);
-  if (sinfo.code !== 0) {
-    problem('slurm', `sinfo failed ${where}: ${printed(sinfo)}. Is slurmctld up and reachable from the login node?`);
-    return check;
-  }
-  check.partitions = parsePartitions(sinfo.stdout);
-
-  try {
-    const config = await new SlurmClient((argv) => transport.exec(argv)).config();
+  const config = await answerOf(slurm.config());
+  if (config instanceof SlurmError) {
+    problem('slurm', `"scontrol show config" failed ${where}: ${config.message}`);
+  } else {
     check.maxArraySize = config.maxArraySize;
     check.minJobAge = config.minJobAge;
-  } catch (error) {
-    if (!(error instanceof SlurmError)) throw error;
-    problem('slurm', `"scontrol show config" failed ${where}: ${error.message}`);
   }
 
-  const sacct = await transport.exec(['sacct', '-n', '-X', '-P', '-S', 'now', '-o', 'JobID']);
-  if (ACCOUNTING_DISABLED.test(`${sacct.stderr}\n${sacct.stdout}`)) {
-    check.accounting = 'disabled';
-    problem(
-      'accounting-disabled',
-      'Slurm accounting storage is disabled (sacct has no data): nx-slurm will follow jobs with squeue and the exit markers ' +
-        'each index writes, so relaunch still works, but a job slurmctld has forgotten (older than MinJobAge) shows no exit code ' +
-        'or node in slurm-status. Nothing to do unless the admins can enable slurmdbd.',
-      'warning',
-    );
-  } else if (sacct.code === COMMAND_NOT_FOUND) {
+  const accounting = await answerOf(slurm.accounting());
+  if (accounting instanceof SlurmError) {
     problem(
       'accounting',
-      `sacct is not on the PATH ${where}, though sbatch is: nx-slurm polls with it. Ask the admins, or fix PATH as for sbatch.`,
-    );
-  } else if (sacct.code !== 0) {
-    problem(
-      'accounting',
-      `sacct failed ${where}: ${printed(sacct)}. nx-slurm polls with sacct, so launches would fail: is slurmdbd up? Ask the cluster's admins.`,
+      accounting.commandNotFound
+        ? `sacct is not on the PATH ${where}, though sbatch is: nx-slurm polls with it. Ask the admins, or fix PATH as for sbatch.`
+        : `sacct failed ${where}: ${printed(accounting)}. nx-slurm polls with sacct, so launches would fail: is slurmdbd up? Ask the cluster's admins.`,
     );
   } else {
-    check.accounting = 'works';
+    check.accounting = accounting;
+    if (accounting === 'disabled') {
+      problem(
+        'accounting-disabled',
+        'Slurm accounting storage is disabled (sacct has no data): nx-slurm will follow jobs with squeue and the exit markers ' +
+          'each index writes, so relaunch still works, but a job slurmctld has forgotten (older than MinJobAge) shows no exit code ' +
+          'or node in slurm-status. Nothing to do unless the admins can enable slurmdbd.',
+        'warning',
+      );
+    }
   }
 
-  if (expect.partition && check.partitions.length > 0 && !check.partitions.some((p) => p.name === expect.partition)) {
+  if (expect.partition && partitions.length > 0 && !partitions.some((p) => p.name === expect.partition)) {
     problem(
       'partition',
-      `The profile's partition "${expect.partition}" is not among those sinfo lists (${check.partitions.map((p) => p.name).join(', ')}): ` +
+      `The profile's partition "${expect.partition}" is not among those sinfo lists (${partitions.map((p) => p.name).join(', ')}): ` +
         'sbatch will reject the jobs unless it is a hidden partition you may use. Fix it with --partition.',
       'warning',
     );
@@ -179,23 +178,44 @@ export async function checkCluster(transport: Transport, expect: CheckExpectatio
   return check;
 }
 
-/** `debug*|up|1-00:00:00|2` lines. */
-export function parsePartitions(stdout: string): Partition[] {
-  return stdout
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .map((line) => {
-      const [name = '', availability = '', timeLimit = '', nodes = ''] = line.split('|');
-      const isDefault = name.endsWith('*');
-      return {
-        name: isDefault ? name.slice(0, -1) : name,
-        isDefault,
-        availability,
-        timeLimit,
-        nodes: Number(nodes) || 0,
-      };
-    });
+/** The check as lines for the terminal. */
+export function formatClusterCheck(name: string, check: ClusterCheck): string[] {
+  const lines = [`Cluster "${name}"${check.target ? ` (${check.target})` : ''}:`];
+  const row = (label: string, value: string | undefined) =>
+    value !== undefined && lines.push(`  ${label.padEnd(14)}${value}`);
+  row('Slurm', check.slurmVersion);
+  row(
+    'Partitions',
+    check.partitions &&
+      (check.partitions.length === 0
+        ? 'none listed'
+        : check.partitions
+            .map(
+              (p) =>
+                `${p.name}${p.isDefault ? ' (default)' : ''}: ${p.availability}, ${p.timeLimit}, ${p.nodes} node${p.nodes === 1 ? '' : 's'}`,
+            )
+            .join('; ')),
+  );
+  row('MaxArraySize', check.maxArraySize?.toString());
+  row('MinJobAge', check.minJobAge === undefined ? undefined : `${check.minJobAge} s`);
+  row(
+    'sacct',
+    check.accounting === 'works'
+      ? 'works'
+      : check.accounting === 'disabled'
+        ? 'accounting disabled (squeue and exit markers)'
+        : undefined,
+  );
+  for (const problem of check.problems) {
+    const [first, ...rest] = problem.message.split('\n');
+    lines.push(
+      `  ${problem.severity === 'error' ? 'ERROR' : 'WARNING'}: ${first}`,
+      ...rest.map((line) => `    ${line}`),
+    );
+  }
+  if (checkPassed(check))
+    lines.push(`  Ready: run a sweep there with --cluster ${name}, or "cluster": "${name}" in slurm.json.`);
+  return lines;
 }
 
 function noSbatchMessage(transport: Transport): string {
@@ -232,7 +252,16 @@ function connectFailure(error: unknown): CheckProblem {
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
-function printed(result: ExecResult): string {
-  const text = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(0, 3).join(' / ');
-  return text ? `${text} (exit ${result.code})` : `exit ${result.code}`;
+/** The first lines of what the command printed, and its exit code. */
+function printed(error: SlurmError): string {
+  const text = error.stderr.trim().split('\n').slice(0, 3).join(' / ');
+  return text ? `${text} (exit ${error.code})` : `exit ${error.code}`;
+}
+
+/** The answer, or the SlurmError that a failed command becomes (anything else is thrown). */
+function answerOf<T>(question: Promise<T>): Promise<T | SlurmError> {
+  return question.catch((error: unknown) => {
+    if (error instanceof SlurmError) return error;
+    throw error;
+  });
 }

@@ -5,8 +5,8 @@ import {
   TransportError,
   type ExecResult,
   type Transport,
-} from '../../../transport';
-import { checkCluster, checkPassed, connectAndCheck, parsePartitions } from './check-cluster';
+} from '../transport';
+import { checkCluster, checkClusterProfile, checkPassed, connectAndCheck, formatClusterCheck } from './check-cluster';
 
 type Answers = Partial<Record<'sbatch' | 'sinfo' | 'scontrol' | 'sacct', Partial<ExecResult>>>;
 
@@ -109,6 +109,31 @@ describe('checkCluster', () => {
     expect(checkPassed(check)).toBe(false);
   });
 
+  it('fails when sacct is missing though sbatch is there', async () => {
+    const sacct = { stderr: 'bash: sacct: command not found\n', code: 127 };
+    const check = await checkCluster(new FakeTransport({ ...HEALTHY, sacct }));
+
+    expect(check.accounting).toBeUndefined();
+    expect(check.problems).toEqual([expect.objectContaining({ kind: 'accounting', severity: 'error' })]);
+    expect(check.problems[0].message).toMatch(/sacct is not on the PATH on alice@hpc-login:22, though sbatch is/);
+  });
+
+  it('stops at an sbatch that is there but fails, with the first lines it printed', async () => {
+    const sbatch = { stderr: 'sbatch: error: line one\nline two\nline three\nline four\n', code: 1 };
+    const transport = new FakeTransport({ ...HEALTHY, sbatch });
+    const check = await checkCluster(transport);
+
+    expect(check.problems).toEqual([
+      {
+        kind: 'slurm',
+        severity: 'error',
+        message:
+          '"sbatch --version" failed on alice@hpc-login:22: sbatch: error: line one / line two / line three (exit 1)',
+      },
+    ]);
+    expect(transport.commands).toEqual([['sbatch', '--version']]);
+  });
+
   it('fails when the controller does not answer', async () => {
     const sinfo = { stderr: 'slurm_load_partitions: Unable to contact slurm controller (connect failure)\n', code: 1 };
     const check = await checkCluster(new FakeTransport({ ...HEALTHY, sinfo }));
@@ -203,10 +228,49 @@ describe('connectAndCheck', () => {
   });
 });
 
-describe('parsePartitions', () => {
-  it('ignores blank lines and marks the default partition', () => {
-    expect(parsePartitions('\nmain*|up|2:00:00|10\n')).toEqual([
-      { name: 'main', isDefault: true, availability: 'up', timeLimit: '2:00:00', nodes: 10 },
+describe('checkClusterProfile', () => {
+  it("logs the report, checks the profile's partition and says whether sweeps can run", async () => {
+    const lines: string[] = [];
+    const transport = new FakeTransport(HEALTHY);
+    const passed = await checkClusterProfile(
+      'hpc',
+      { host: 'hpc-login', remoteRoot: '~/nx-slurm', resources: { partition: 'a100' } },
+      { connect: async () => transport, log: (line) => lines.push(line) },
+    );
+
+    expect(passed).toBe(true);
+    expect(transport.closed).toBe(true);
+    expect(lines[0]).toBe('Checking cluster "hpc"...');
+    expect(lines).toContain('Cluster "hpc" (alice@hpc-login:22):');
+    expect(lines.join('\n')).toMatch(/WARNING: The profile's partition "a100"/);
+  });
+
+  it('returns false when the cluster cannot run sweeps', async () => {
+    const passed = await checkClusterProfile(
+      'hpc',
+      { host: 'hpc-login', remoteRoot: '~/nx-slurm' },
+      { connect: async () => new FakeTransport({}), log: () => undefined },
+    );
+    expect(passed).toBe(false);
+  });
+});
+
+describe('formatClusterCheck', () => {
+  it('indents the further lines of a multi-line problem', () => {
+    const lines = formatClusterCheck('hpc', {
+      problems: [
+        {
+          kind: 'host-key',
+          severity: 'error',
+          message: 'The host key of hpc:22 is not known.\n  fingerprint: SHA256:abc',
+        },
+      ],
+    });
+
+    expect(lines).toEqual([
+      'Cluster "hpc":',
+      '  ERROR: The host key of hpc:22 is not known.',
+      '      fingerprint: SHA256:abc',
     ]);
   });
 });
