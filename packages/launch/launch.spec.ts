@@ -172,6 +172,8 @@ async function launch(
       scheduler: fake,
       layout: new RemoteLayout(root),
       installedBundles: new Map(),
+      pendingUploads: new Set(),
+      jobs: new Set(),
     };
     out.sessions.push(session);
     out.transports.push(transport);
@@ -499,6 +501,8 @@ describe('launchSweep: shipping code only when it changed', () => {
       scheduler: fake,
       layout: new RemoteLayout(root),
       installedBundles: new Map(),
+      pendingUploads: new Set(),
+      jobs: new Set(),
     };
     for await (const _ of launchSweep(sweep, async () => session, { wait: true, log: (l) => logs.push(l) })) void _;
     writes.push(...writeFileSpy.mock.calls.map(([path]) => path));

@@ -20,6 +20,7 @@ import type { PreparedSweep } from './prepare';
 import { newRunId, runFiles } from './remote-layout';
 import { CREATE_RUN, RECORD_JOB, TAILS, parseTails } from './remote-scripts';
 import { ensureBundles } from './ship';
+import { consumedUploads, uploadFile } from './upload';
 import { countStates, formatDuration, progressLine, type IndexResult } from './report';
 import type { Session } from './session';
 
@@ -60,6 +61,7 @@ export async function* launchSweep(
   const tracked: Tracked[] = plan.attach.map(({ item, entry }) => ({ item, entry }));
   if (plan.attach.length > 0) {
     options.log(`${request.jobName}: attaching to ${plan.attach.length} index(es) still queued or running`);
+    for (const { entry } of plan.attach) session.jobs.add(entry.jobId);
   }
   if (plan.submit.length > 0) tracked.push(...(await submitRun(sweep, session, plan.submit, options)));
   if (!options.wait) return;
@@ -92,8 +94,10 @@ async function submitRun(
   const runDir = layout.run(request.jobName, runId);
   const runTarball = posix.join(layout.incomingDir, `run-${request.jobName}-${runId}.tar.gz`);
   const runFolder = runFolderEntries(sweep, session, runDir, runId, items);
-  await transport.writeFile(runTarball, (await createTarballFromEntries(runFolder.files, runFolder.dirs)).data);
-  await runRemoteScript(transport, CREATE_RUN, [runDir, runTarball]);
+  await uploadFile(session, runTarball, (await createTarballFromEntries(runFolder.files, runFolder.dirs)).data);
+  await runRemoteScript(transport, CREATE_RUN, [runDir, runTarball]).finally(() =>
+    consumedUploads(session, [runTarball]),
+  );
 
   const { maxArraySize } = await session.scheduler.limits();
   const itemByIndex = new Map(items.map((item) => [item.index, item]));
@@ -155,6 +159,7 @@ async function submitArray(
           `\`sinfo -o "%P %c %m %l"\` on the cluster lists what each partition offers (CPUs, memory in MB, time limit).`,
       );
     });
+  session.jobs.add(job.jobId);
   await runRemoteScript(session.transport, RECORD_JOB, [
     runDir,
     job.jobId,

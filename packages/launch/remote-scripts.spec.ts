@@ -1,10 +1,27 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RemoteScript } from '../transport';
-import { CREATE_RUN, INSTALL_BUNDLES, parseTails, PRESENT_BUNDLES, TAILS } from './remote-scripts';
+import {
+  CREATE_RUN,
+  FREE_SPACE,
+  INSTALL_BUNDLES,
+  parseTails,
+  PRESENT_BUNDLES,
+  REMOVE_FILES,
+  TAILS,
+} from './remote-scripts';
 
 /** Runs one of our fixed scripts as runRemoteScript does on the cluster: `bash -c BODY nx-slurm args...`. */
 function run(script: RemoteScript, ...args: string[]) {
@@ -43,10 +60,39 @@ describe('remote scripts', () => {
       expect(readdirSync(root).sort()).toEqual(['bundles', 'incoming', 'runs']);
     });
 
+    it('sweeps what interrupted uploads left in incoming/ an hour ago or more, and nothing newer', () => {
+      const incoming = join(root, 'incoming');
+      mkdirSync(join(incoming, 'sha.extracting'), { recursive: true });
+      writeFileSync(join(incoming, 'sha.partial.tar.gz'), 'x');
+      writeFileSync(join(incoming, 'sha.live.tar.gz'), 'x');
+      const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+      for (const stale of ['sha.extracting', 'sha.partial.tar.gz'])
+        utimesSync(join(incoming, stale), twoHoursAgo, twoHoursAgo);
+
+      expect(run(PRESENT_BUNDLES, root).code).toBe(0);
+      expect(readdirSync(incoming)).toEqual(['sha.live.tar.gz']);
+    });
+
     it('lists nothing in a fresh root and does not take a file for a bundle', () => {
       mkdirSync(join(root, 'bundles'), { recursive: true });
       writeFileSync(join(root, 'bundles', 'aaa'), 'not a folder');
       expect(run(PRESENT_BUNDLES, root, 'aaa', 'bbb')).toMatchObject({ code: 0, stdout: '' });
+    });
+  });
+
+  describe('REMOVE_FILES and FREE_SPACE', () => {
+    it('removes the given files, missing ones included, even a name starting with "-"', () => {
+      mkdirSync(root, { recursive: true });
+      for (const name of ['a.tar.gz', '-rf']) writeFileSync(join(root, name), 'x');
+      expect(run(REMOVE_FILES, join(root, 'a.tar.gz'), join(root, 'missing'), join(root, '-rf')).code).toBe(0);
+      expect(readdirSync(root)).toEqual([]);
+    });
+
+    it('prints the kilobytes free on the folder’s filesystem', () => {
+      mkdirSync(root, { recursive: true });
+      const result = run(FREE_SPACE, root);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^\d+\n$/);
     });
   });
 

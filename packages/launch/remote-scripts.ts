@@ -6,13 +6,31 @@ import type { RemoteScript } from '../transport';
  * user wrote is ever evaluated.
  */
 
-/** Creates the folders uploads land in, then prints which of the given bundle hashes are installed. */
+/**
+ * Creates the folders uploads land in, sweeps what interrupted uploads left in `incoming/`
+ * (untouched for an hour: a live upload or extraction keeps changing its file), then prints which
+ * of the given bundle hashes are installed.
+ */
 export const PRESENT_BUNDLES: RemoteScript = {
   name: 'present-bundles',
   body: `set -eu
 root=$1; shift
 mkdir -p "$root/bundles" "$root/incoming" "$root/runs"
+find "$root/incoming" -mindepth 1 -maxdepth 1 -mmin +60 -exec rm -rf -- {} + 2>/dev/null || true
 for sha in "$@"; do if [ -d "$root/bundles/$sha" ]; then printf '%s\\n' "$sha"; fi; done`,
+};
+
+/** Removes the given files (partial uploads); missing ones are fine. */
+export const REMOVE_FILES: RemoteScript = {
+  name: 'remove-files',
+  body: `rm -f -- "$@"`,
+};
+
+/** Prints the kilobytes free for this user on the filesystem holding the folder. */
+export const FREE_SPACE: RemoteScript = {
+  name: 'free-space',
+  // POSIX df counts 1024-byte blocks
+  body: `df -Pk "$1" | awk 'NR == 2 { print $4 }'`,
 };
 
 /**
@@ -38,15 +56,15 @@ while [ $# -gt 0 ]; do
 done`,
 };
 
-/** Unpacks a run folder; `mkdir` without -p refuses to touch an existing run, and a failed unpack leaves none. */
+/** Unpacks a run folder; `mkdir` without -p refuses to touch an existing run, a failed unpack leaves none, and the tarball is removed whatever happens. */
 export const CREATE_RUN: RemoteScript = {
   name: 'create-run',
   body: `set -eu
 run_dir=$1; run_tarball=$2
+trap 'rm -f "$run_tarball"' EXIT
 mkdir -p "$(dirname "$run_dir")"
 mkdir "$run_dir"
-tar -xzf "$run_tarball" -C "$run_dir" || { rm -rf "$run_dir"; exit 1; }
-rm -f "$run_tarball"`,
+tar -xzf "$run_tarball" -C "$run_dir" || { rm -rf "$run_dir"; exit 1; }`,
 };
 
 /** Prints the last bytes of each file as NUL-separated pairs: path, tail (missing files give an empty tail). */

@@ -4,6 +4,7 @@ import type { Bundle } from '../bundle';
 import { runRemoteScript } from '../transport';
 import { INSTALL_BUNDLES, PRESENT_BUNDLES } from './remote-scripts';
 import type { Session } from './session';
+import { consumedUploads, removeUploads, uploadFile } from './upload';
 
 export interface NamedBundle {
   /** `project` or `library <name>`, for messages. */
@@ -38,19 +39,37 @@ async function installMissing(session: Session, bundles: NamedBundle[], log: (li
     ...bundles.map((b) => b.bundle.sha256),
   ]);
   const installed = new Set(present.split('\n').filter(Boolean));
-  const uploads: string[] = [];
-  for (const { label, bundle } of bundles) {
-    if (installed.has(bundle.sha256)) continue;
-    const upload = posix.join(layout.incomingDir, `${bundle.sha256}.${randomBytes(4).toString('hex')}.tar.gz`);
-    await transport.writeFile(upload, bundle.data);
-    uploads.push(bundle.sha256, upload);
-    log(
-      `nx-slurm: uploaded ${label} bundle ${bundle.sha256.slice(0, 12)} (${bundle.bytes} bytes) to ${session.cluster.name}`,
-    );
+  const uploads: { sha256: string; path: string }[] = [];
+  try {
+    for (const { label, bundle } of bundles) {
+      if (installed.has(bundle.sha256)) continue;
+      const path = posix.join(layout.incomingDir, `${bundle.sha256}.${randomBytes(4).toString('hex')}.tar.gz`);
+      await uploadFile(session, path, bundle.data);
+      uploads.push({ sha256: bundle.sha256, path });
+      log(
+        `nx-slurm: uploaded ${label} bundle ${bundle.sha256.slice(0, 12)} (${bundle.bytes} bytes) to ${session.cluster.name}`,
+      );
+    }
+  } catch (error) {
+    // the bundles uploaded before the failure would never be installed
+    await removeUploads(
+      session,
+      uploads.map((u) => u.path),
+    ).catch(() => undefined);
+    throw error;
   }
   if (uploads.length === 0) {
     log(`nx-slurm: code unchanged on ${session.cluster.name}: no bundle uploaded`);
     return;
   }
-  await runRemoteScript(transport, INSTALL_BUNDLES, [layout.root, ...uploads]);
+  // INSTALL_BUNDLES removes every upload it reads, the corrupted ones too
+  await runRemoteScript(transport, INSTALL_BUNDLES, [
+    layout.root,
+    ...uploads.flatMap((u) => [u.sha256, u.path]),
+  ]).finally(() =>
+    consumedUploads(
+      session,
+      uploads.map((u) => u.path),
+    ),
+  );
 }

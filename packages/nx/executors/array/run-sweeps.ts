@@ -12,6 +12,9 @@ import {
 } from '../../../launch';
 import { formatArgv } from '../../../shell';
 
+/** How long Ctrl-C may wait for the partial uploads to be removed before exiting anyway. */
+const INTERRUPT_CLEANUP_MS = 5000;
+
 export interface SweepRun {
   /**
    * Each Nx task and the sweep indices it stands for: one (`slurm-array--<i>`) or all of them
@@ -37,10 +40,9 @@ export async function* runSweeps(runs: SweepRun[], context: ExecutorContext, wai
   const pool = new SessionPool(context.root, log);
   const reported = new Set<string>();
   const streams = runs.map((run) => streamRun(run, pool, log, wait, startTime));
-  const onInterrupt = () => {
-    log(
-      '\nnx-slurm: interrupted. The job keeps running on the cluster: rerun the same command to attach to it, or cancel it with `nx run <project>:slurm-cancel`.',
-    );
+  const onInterrupt = async () => {
+    // the partial uploads are removed before exiting; what keeps running is said as it is
+    log(`\n${await pool.interrupt(INTERRUPT_CLEANUP_MS)}`);
     process.exit(130);
   };
   process.once('SIGINT', onInterrupt);
