@@ -8,19 +8,22 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { readLabEnv } from './support/cluster';
 import {
   experiment,
+  knownHostsThrough,
   labProfile,
   output,
   sacct,
-  sshLogins,
   submittedJobs,
   sweepWorkspace,
   writeFiles,
 } from './support/sweeps';
+import { TcpProxy } from './support/tcp-proxy';
 import type { RunResult, Workspace } from './support/workspace';
 
-jest.setTimeout(300_000);
+// a hung test fails alone, well inside the whole run's bound (NX_SLURM_TEST_TIMEOUT, scripts/test.sh)
+jest.setTimeout(120_000);
 
 /** How often `pattern` occurs in the command's output. */
 const occurrences = (run: RunResult, pattern: RegExp) =>
@@ -33,52 +36,81 @@ describe('bad input and unsafe files', () => {
   let ws: Workspace;
   /** A folder beside the workspace, holding what must never be shipped. */
   let outside: string;
+  // counts the connections this file's runs open to the lab (other files share its sshd)
+  let forwarder: TcpProxy;
+  let lab: Record<string, unknown>;
   const nx = (...args: string[]) => ws.nx(args);
+  /** The connections `work` opened to the lab. */
+  const connectionsDuring = async (work: () => Promise<void>) => {
+    forwarder.resetCounters();
+    await work();
+    return forwarder.counters().connections;
+  };
 
   beforeAll(async () => {
+    const env = readLabEnv();
+    forwarder = await TcpProxy.start({ host: env.NX_SLURM_LAB_HOST, port: Number(env.NX_SLURM_LAB_PORT) });
+    lab = labProfile({ port: forwarder.port, knownHostsFile: await knownHostsThrough(forwarder.port) });
     outside = mkdtempSync(path.join(os.tmpdir(), 'nx-slurm-e2e-outside-'));
     writeFileSync(path.join(outside, 'id_ed25519'), '-----BEGIN OPENSSH PRIVATE KEY-----\nnot a real key\n');
-    ws = await sweepWorkspace('bad-input', {
-      ...experiment('experiments/good', 'good', { command: 'python3 -c pass', args: ['--a 0', '--a 1', '--a 2'] }, {}),
-      'experiments/inline/project.json': {
-        name: 'inline',
-        targets: {
-          typed: { executor: 'nx-slurm:array', options: { command: 'python3 -c pass', maxConcurrent: 'two' } },
-          misspelt: { executor: 'nx-slurm:array', options: { command: 'python3 -c pass', maxConcurent: 2 } },
+    ws = await sweepWorkspace(
+      'bad-input',
+      {
+        ...experiment(
+          'experiments/good',
+          'good',
+          { command: 'python3 -c pass', args: ['--a 0', '--a 1', '--a 2'] },
+          {},
+        ),
+        'experiments/inline/project.json': {
+          name: 'inline',
+          targets: {
+            typed: { executor: 'nx-slurm:array', options: { command: 'python3 -c pass', maxConcurrent: 'two' } },
+            misspelt: { executor: 'nx-slurm:array', options: { command: 'python3 -c pass', maxConcurent: 2 } },
+          },
         },
-      },
-      ...experiment('experiments/broken', 'broken', { command: 'python3 -c pass', matrix: { lr: 'fast' } }, {}),
-      'experiments/other/project.json': {
-        name: 'other',
-        targets: { build: { executor: 'nx:run-commands', options: { command: 'echo other built' } } },
-      },
-      ...experiment('experiments/twin-a', 'twin-a', { command: 'python3 -c pass', jobName: 'twin' }, {}),
-      ...experiment('experiments/twin-b', 'twin-b', { command: 'python3 -c pass', jobName: 'twin' }, {}),
-      ...experiment('experiments/empty-matrix', 'empty-matrix', { command: 'python3 -c pass', matrix: {} }, {}),
-      ...experiment('experiments/nothing', 'nothing', { command: 'python3 -c pass', exclude: ['**'] }, { 'a.py': '' }),
-      ...experiment('experiments/escape', 'escape', { command: 'python3 -c pass', libraries: ['../outside'] }, {}),
-      ...experiment(
-        'experiments/secrets',
-        'secrets',
-        { command: 'python3 -c pass', include: ['.env.example'], libraries: ['libs/linked'] },
-        {
-          'train.py': 'print(1)\n',
-          '.env': 'TOKEN=1\n',
-          '.env.local': 'TOKEN=2\n',
-          '.env.example': 'TOKEN=\n',
-          id_rsa: 'key\n',
-          'certs/server.pem': 'pem\n',
-          '.npmrc': '//registry/:_authToken=x\n',
-          'conf/.netrc': 'machine x password y\n',
+        ...experiment('experiments/broken', 'broken', { command: 'python3 -c pass', matrix: { lr: 'fast' } }, {}),
+        'experiments/other/project.json': {
+          name: 'other',
+          targets: { build: { executor: 'nx:run-commands', options: { command: 'echo other built' } } },
         },
-      ),
-    });
+        ...experiment('experiments/twin-a', 'twin-a', { command: 'python3 -c pass', jobName: 'twin' }, {}),
+        ...experiment('experiments/twin-b', 'twin-b', { command: 'python3 -c pass', jobName: 'twin' }, {}),
+        ...experiment('experiments/empty-matrix', 'empty-matrix', { command: 'python3 -c pass', matrix: {} }, {}),
+        ...experiment(
+          'experiments/nothing',
+          'nothing',
+          { command: 'python3 -c pass', exclude: ['**'] },
+          { 'a.py': '' },
+        ),
+        ...experiment('experiments/escape', 'escape', { command: 'python3 -c pass', libraries: ['../outside'] }, {}),
+        ...experiment(
+          'experiments/secrets',
+          'secrets',
+          { command: 'python3 -c pass', include: ['.env.example'], libraries: ['libs/linked'] },
+          {
+            'train.py': 'print(1)\n',
+            '.env': 'TOKEN=1\n',
+            '.env.local': 'TOKEN=2\n',
+            '.env.example': 'TOKEN=\n',
+            id_rsa: 'key\n',
+            'certs/server.pem': 'pem\n',
+            '.npmrc': '//registry/:_authToken=x\n',
+            'conf/.netrc': 'machine x password y\n',
+          },
+        ),
+      },
+      { lab },
+    );
     // a symlink to a key outside the workspace, and a library folder that is one
     symlinkSync(path.join(outside, 'id_ed25519'), path.join(ws.dir, 'experiments/secrets/deploy-key'));
     mkdirSync(path.join(ws.dir, 'libs'));
     symlinkSync(outside, path.join(ws.dir, 'libs/linked'));
   });
-  afterAll(() => rmSync(outside, { recursive: true, force: true }));
+  afterAll(async () => {
+    await forwarder?.close();
+    rmSync(outside, { recursive: true, force: true });
+  });
 
   it('executor options in project.json are validated like slurm.json, each error printed once (10)', async () => {
     const typed = await nx('run', 'inline:typed');
@@ -126,13 +158,14 @@ describe('bad input and unsafe files', () => {
   });
 
   it('--index is range-checked everywhere (12)', async () => {
-    const before = await sshLogins();
-    for (const target of ['slurm-array', 'slurm-logs', 'slurm-cancel', 'slurm-submit']) {
-      const run = await nx('run', `good:${target}`, '--index', '5');
-      expect(run.code).not.toBe(0);
-      expect(output(run)).toMatch(/good has indices 0-2; there is no index 5/);
-    }
-    expect(await sshLogins()).toBe(before);
+    const connections = await connectionsDuring(async () => {
+      for (const target of ['slurm-array', 'slurm-logs', 'slurm-cancel', 'slurm-submit']) {
+        const run = await nx('run', `good:${target}`, '--index', '5');
+        expect(run.code).not.toBe(0);
+        expect(output(run)).toMatch(/good has indices 0-2; there is no index 5/);
+      }
+    });
+    expect(connections).toBe(0);
   });
 
   it('--index runs and reports only the named index, and caches nothing for the others (12)', async () => {
@@ -162,22 +195,23 @@ describe('bad input and unsafe files', () => {
   });
 
   it('libraries, includes and followed symlinks stay inside the workspace (18)', async () => {
-    const before = await sshLogins();
-    const escape = await nx('run', 'escape:slurm-array');
-    expect(escape.code).not.toBe(0);
-    expect(output(escape)).toMatch(
-      /experiments\/escape\/slurm\.json: libraries\[0\]: expected a folder inside the workspace, found "\.\.\/outside"/,
-    );
+    const connections = await connectionsDuring(async () => {
+      const escape = await nx('run', 'escape:slurm-array');
+      expect(escape.code).not.toBe(0);
+      expect(output(escape)).toMatch(
+        /experiments\/escape\/slurm\.json: libraries\[0\]: expected a folder inside the workspace, found "\.\.\/outside"/,
+      );
 
-    await writeFiles(ws.dir, {
-      'experiments/escape/slurm.json': { command: 'python3 -c pass', include: ['../../outside/*'] },
+      await writeFiles(ws.dir, {
+        'experiments/escape/slurm.json': { command: 'python3 -c pass', include: ['../../outside/*'] },
+      });
+      const include = await nx('run', 'escape:slurm-array');
+      expect(include.code).not.toBe(0);
+      expect(output(include)).toMatch(
+        /experiments\/escape\/slurm\.json: include\[0\]: expected a pattern inside the project/,
+      );
     });
-    const include = await nx('run', 'escape:slurm-array');
-    expect(include.code).not.toBe(0);
-    expect(output(include)).toMatch(
-      /experiments\/escape\/slurm\.json: include\[0\]: expected a pattern inside the project/,
-    );
-    expect(await sshLogins()).toBe(before);
+    expect(connections).toBe(0);
 
     const linked = await nx('run', 'secrets:slurm-bundle');
     expect(linked.code).not.toBe(0);
@@ -211,17 +245,18 @@ describe('bad input and unsafe files', () => {
         plugins: [
           {
             plugin: 'nx-slurm',
-            options: { defaultCluster: 'lab', clusters: { lab: labProfile({ remoteRoot: '~/nx-slurm:e2e' }) } },
+            options: { defaultCluster: 'lab', clusters: { lab: { ...lab, remoteRoot: '~/nx-slurm:e2e' } } },
           },
         ],
       },
     });
-    const before = await sshLogins();
-    const run = await nx('run', 'good:slurm-array');
-    expect(run.code).not.toBe(0);
-    expect(output(run)).toMatch(
-      /nx\.json: clusters\.lab\.remoteRoot: expected a path without ":"[^\n]*found "~\/nx-slurm:e2e"/,
-    );
-    expect(await sshLogins()).toBe(before);
+    const connections = await connectionsDuring(async () => {
+      const run = await nx('run', 'good:slurm-array');
+      expect(run.code).not.toBe(0);
+      expect(output(run)).toMatch(
+        /nx\.json: clusters\.lab\.remoteRoot: expected a path without ":"[^\n]*found "~\/nx-slurm:e2e"/,
+      );
+    });
+    expect(connections).toBe(0);
   });
 });

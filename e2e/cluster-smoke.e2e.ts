@@ -24,8 +24,16 @@ const ARRAY_SCRIPT = `#!/bin/bash
 set -eu
 run_dir=$1
 start=$(date +%s.%N)
+touch "$run_dir/started/$SLURM_ARRAY_TASK_ID"
 echo "python: $(python3 -c 'import sys; print(sys.version.split()[0])')"
-sleep 2
+# a barrier, not a race: the first element waits (at most a minute) until a second one runs,
+# so that two at once is reached however slowly the machine starts them
+for _ in $(seq 600); do
+  [ "$(ls "$run_dir/started" | wc -l)" -lt 2 ] || break
+  sleep 0.1
+done
+# long enough that a third element started against %2 would overlap these
+sleep 1
 echo "$start $(date +%s.%N)" > "$run_dir/times/$SLURM_ARRAY_TASK_ID"
 [ "$SLURM_ARRAY_TASK_ID" != 2 ] || exit 3
 `;
@@ -81,7 +89,7 @@ describe('test cluster through SshTransport', () => {
   it('runs a 4-element array with %2: states, exit codes and concurrency per element', async () => {
     const home = await transport.home();
     const runDir = `${home}/nx-slurm-smoke/${Date.now()}-${process.pid}`;
-    await must(transport, ['mkdir', '-p', `${runDir}/logs`, `${runDir}/times`]);
+    await must(transport, ['mkdir', '-p', `${runDir}/logs`, `${runDir}/times`, `${runDir}/started`]);
     await transport.writeFile(`${runDir}/job.sh`, ARRAY_SCRIPT);
 
     const submitted = await must(transport, [
@@ -138,7 +146,7 @@ describe('test cluster through SshTransport', () => {
     expect(stats.connections).toBe(1);
     expect(stats.bytesSent).toBe(Buffer.byteLength(ARRAY_SCRIPT));
     await must(transport, ['rm', '-rf', runDir]);
-  }, 180_000);
+  }, 120_000);
 
   it('passes arguments byte for byte through the remote login shell, with stdin and exit codes', async () => {
     const hostile = ['$HOME', '`id`', '$(id)', 'a b', "it's", 'line\nbreak', '*', '~', 'X=1', 'héllo ✓', ''];

@@ -9,7 +9,8 @@ import { readLabEnv } from './support/cluster';
 import { output, submittedJobs } from './support/sweeps';
 import { createWorkspace, type Workspace } from './support/workspace';
 
-jest.setTimeout(300_000);
+// a hung test fails alone, well inside the whole run's bound (NX_SLURM_TEST_TIMEOUT, scripts/test.sh)
+jest.setTimeout(180_000);
 
 describe('generators in a fresh workspace', () => {
   let ws: Workspace;

@@ -8,10 +8,20 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { waitFor } from './support/cluster';
-import { experiment, labProfile, output, remoteHome, sacct, submittedJobs, sweepWorkspace } from './support/sweeps';
+import {
+  experiment,
+  labProfile,
+  output,
+  remoteHome,
+  runDirOf,
+  sacct,
+  submittedJobs,
+  sweepWorkspace,
+} from './support/sweeps';
 import type { Workspace } from './support/workspace';
 
-jest.setTimeout(300_000);
+// a hung test fails alone, well inside the whole run's bound (NX_SLURM_TEST_TIMEOUT, scripts/test.sh)
+jest.setTimeout(120_000);
 
 describe('the job wrapper and the watcher tell the truth', () => {
   let ws: Workspace;
@@ -23,11 +33,6 @@ describe('the job wrapper and the watcher tell the truth', () => {
     userHome: `~slurmuser/nx-slurm-e2e/user-${tag}`,
   };
   const nx = (...args: string[]) => ws.nx(args);
-  const ledgerEntries = (jobName: string, cluster = 'lab') =>
-    Object.values(
-      JSON.parse(readFileSync(path.join(ws.dir, '.nx-slurm/ledger', cluster, `${jobName}.json`), 'utf8')).entries,
-    ) as { runIndex: number; runDir: string; jobId: string }[];
-
   beforeAll(async () => {
     ws = await sweepWorkspace(
       'job-wrapper',
@@ -97,7 +102,7 @@ describe('the job wrapper and the watcher tell the truth', () => {
     const exits = await nx('run', 'exits:slurm-array');
     expect(exits.code).not.toBe(0);
     expect(output(exits)).toMatch(/exits\/0: FAILED \(exit code 7\)/);
-    const [entry] = ledgerEntries('exits');
+    const entry = runDirOf(ws, 'exits', 0);
     expect(readFileSync(path.join(entry.runDir, 'exit/0'), 'utf8').trim()).toBe('7');
   });
 
@@ -106,7 +111,7 @@ describe('the job wrapper and the watcher tell the truth', () => {
     const text = output(run);
     expect(run.code).toBe(0);
     expect(text).toMatch(/pathless\/0: COMPLETED/);
-    const [entry] = ledgerEntries('pathless');
+    const entry = runDirOf(ws, 'pathless', 0);
     expect(readFileSync(path.join(entry.runDir, 'exit/0'), 'utf8').trim()).toBe('0');
     expect(readdirSync(path.join(entry.runDir, 'exit'))).toEqual(['0']);
     expect(readFileSync(path.join(entry.runDir, 'logs/0.err'), 'utf8')).not.toMatch(/command not found/);
@@ -123,7 +128,7 @@ describe('the job wrapper and the watcher tell the truth', () => {
       const run = await nx('run', 'rooted:slurm-array', `--cluster=${cluster}`);
       expect(output(run)).toMatch(/rooted\/0: COMPLETED/);
       expect(run.code).toBe(0);
-      const [entry] = ledgerEntries('rooted', cluster);
+      const entry = runDirOf(ws, 'rooted', 0, cluster);
       expect(entry.runDir.startsWith(path.join(home, root, 'runs/rooted/'))).toBe(true);
       expect(existsSync(path.join(entry.runDir, 'exit/0'))).toBe(true);
     }

@@ -18,7 +18,8 @@ import { labDir, readLabEnv, waitFor } from './support/cluster';
 import { experiment, labProfile, output, submittedJobs, sweepWorkspace } from './support/sweeps';
 import { run, type Workspace } from './support/workspace';
 
-jest.setTimeout(300_000);
+// a hung test fails alone, well inside the whole run's bound (NX_SLURM_TEST_TIMEOUT, scripts/test.sh)
+jest.setTimeout(120_000);
 
 const BANNER_SH = `echo "Welcome to the lab cluster | 42 jobs queued | quota 80%"
 printf 'R\\0/tmp/fake\\0{}\\0'

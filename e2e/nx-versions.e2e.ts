@@ -6,6 +6,7 @@
 import { output } from './support/sweeps';
 import { createWorkspace } from './support/workspace';
 
+// npm installs this nx from the registry (not the run's template): a hung test still fails alone
 jest.setTimeout(300_000);
 
 describe.each(['22.6.1'])('with nx %s', (nxVersion) => {

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { createWorkspace, type Workspace } from './support/workspace';
 
+// a hung test fails alone, well inside the whole run's bound (NX_SLURM_TEST_TIMEOUT, scripts/test.sh)
 jest.setTimeout(120_000);
 
 describe('nx-slurm installed from its tarball', () => {

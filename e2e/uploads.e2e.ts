@@ -4,16 +4,25 @@
  * Ctrl-C during an upload removes the partial file and does not claim that a job runs.
  * The full disk is a small tmpfs this test mounts on its own remoteRoot (and unmounts).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { readLabEnv, waitFor } from './support/cluster';
-import { experiment, labProfile, output, remoteHome, submittedJobs, sweepWorkspace } from './support/sweeps';
+import {
+  experiment,
+  knownHostsThrough,
+  labProfile,
+  output,
+  remoteHome,
+  submittedJobs,
+  sweepWorkspace,
+} from './support/sweeps';
 import { TcpProxy } from './support/tcp-proxy';
-import { NX_ENV, type Workspace } from './support/workspace';
+import type { Workspace } from './support/workspace';
 
-jest.setTimeout(300_000);
+// a hung test fails alone, well inside the whole run's bound (NX_SLURM_TEST_TIMEOUT, scripts/test.sh)
+jest.setTimeout(120_000);
 
 const LAB_UID = () => Number(execFileSync('id', ['-u', readLabEnv().NX_SLURM_LAB_USER], { encoding: 'utf8' }).trim());
 
@@ -57,7 +66,11 @@ describe('uploads leave no litter', () => {
       {
         lab: labProfile({ remoteRoot: `~/${roots.lab}` }),
         full: labProfile({ remoteRoot: `~/${roots.full}` }),
-        slow: labProfile({ remoteRoot: `~/${roots.slow}`, port: proxy.port }),
+        slow: labProfile({
+          remoteRoot: `~/${roots.slow}`,
+          port: proxy.port,
+          knownHostsFile: await knownHostsThrough(proxy.port),
+        }),
       },
     );
   });
@@ -100,15 +113,7 @@ describe('uploads leave no litter', () => {
   });
 
   it('Ctrl-C during an upload removes the partial file and does not say a job runs', async () => {
-    const child = spawn('npx', ['nx', 'run', 'heavy:slurm-array', '--cluster=slow'], {
-      cwd: ws.dir,
-      env: { ...process.env, ...NX_ENV },
-      detached: true,
-    });
-    let seen = '';
-    child.stdout.on('data', (chunk: Buffer) => (seen += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (seen += chunk.toString()));
-    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const launch = ws.startNx(['run', 'heavy:slurm-array', '--cluster=slow']);
     const partial = await waitFor(
       () => {
         const dir = incoming(roots.slow);
@@ -117,8 +122,9 @@ describe('uploads leave no litter', () => {
       },
       { what: 'the upload to begin', timeoutMs: 60_000 },
     );
-    process.kill(-child.pid!, 'SIGINT');
-    await exited;
+    launch.signal('SIGINT');
+    await launch.exited;
+    const seen = launch.output();
     expect(seen).toMatch(/interrupted before anything was submitted/);
     expect(seen).not.toMatch(/keeps running/);
     expect(existsSync(path.join(incoming(roots.slow), partial))).toBe(false);

@@ -15,17 +15,22 @@ if ! bash e2e/cluster/install.sh || ! bash e2e/cluster/start.sh; then
   exit 1
 fi
 
-# ts-jest compiles each file alone (isolatedModules): the types of specs and sources are checked here.
-if ! npm run --silent typecheck; then
-  echo "scripts/test.sh: the type check failed (npm run typecheck)" >&2
-  typecheck_failed=1
-fi
+# ts-jest compiles each file alone (isolatedModules): the types of specs and sources are checked
+# here, beside jest (whose e2e files mostly wait); its output is printed once jest is done.
+npm run --silent typecheck >"$out/typecheck.log" 2>&1 &
+typecheck_pid=$!
 
 # --forceExit: a spec that leaks a handle must fail the run, not hang CI until its time limit.
 # NX_SLURM_TEST_TIMEOUT bounds the whole jest run (seconds).
 timeout --signal=TERM --kill-after=30 "${NX_SLURM_TEST_TIMEOUT:-720}" \
   npx jest --ci --forceExit --json --outputFile="$out/jest.json" "$@"
 jest_status=$?
+
+if ! wait "$typecheck_pid"; then
+  cat "$out/typecheck.log" >&2
+  echo "scripts/test.sh: the type check failed (npm run typecheck)" >&2
+  typecheck_failed=1
+fi
 
 node - "$out/jest.json" "$jest_status" "${typecheck_failed:-0}" <<'JS'
 const fs = require('node:fs');

@@ -4,9 +4,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { labDir, readLabEnv } from './cluster';
+import { readLabEnv } from './cluster';
 import { createWorkspace, type RunResult, type Workspace } from './workspace';
 
 /** The `lab` profile, with a remoteRoot of its own so specs never see each other's bundles. */
@@ -76,6 +78,24 @@ export function experiment(
   };
 }
 
+export interface LedgerEntry {
+  runIndex: number;
+  runDir: string;
+  jobId: string;
+}
+
+/** A workspace's ledger of one sweep (`.nx-slurm/ledger/<cluster>/<jobName>.json`). */
+export function ledgerOf(ws: Workspace, jobName: string, cluster = 'lab'): { entries: Record<string, LedgerEntry> } {
+  return JSON.parse(readFileSync(path.join(ws.dir, '.nx-slurm/ledger', cluster, `${jobName}.json`), 'utf8'));
+}
+
+/** The ledger entry of index `index` of a sweep: where it ran (its run folder can be read in place). */
+export function runDirOf(ws: Workspace, jobName: string, index: number, cluster = 'lab'): LedgerEntry {
+  const entry = Object.values(ledgerOf(ws, jobName, cluster).entries).find((e) => e.runIndex === index);
+  if (!entry) throw new Error(`${ws.dir}: the ledger of ${jobName} on ${cluster} has no index ${index}`);
+  return entry;
+}
+
 /** Job ids the launcher reported submitting, in order. */
 export function submittedJobs(output: string): string[] {
   return [...output.matchAll(/submitted job (\S+) \((\d+) index/g)].map((m) => m[1]);
@@ -112,10 +132,21 @@ export function sacct(jobId: string): SacctRow[] {
     });
 }
 
-/** Accepted SSH logins so far on the lab's sshd (its log), to prove nothing connected. */
-export async function sshLogins(): Promise<number> {
-  const log = await readFile(path.join(labDir(), 'log', 'sshd.log'), 'utf8').catch(() => '');
-  return (log.match(/Accepted publickey/g) ?? []).length;
+/**
+ * A new known_hosts file that pins the lab's host key for 127.0.0.1:`port`, a forwarder in
+ * front of the lab's sshd (e2e/support/tcp-proxy.ts), so that a profile can reach the lab
+ * through it with strict host key checking.
+ */
+export async function knownHostsThrough(port: number): Promise<string> {
+  const env = readLabEnv();
+  const lab = await readFile(env.NX_SLURM_LAB_KNOWN_HOSTS_FILE, 'utf8');
+  const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'nx-slurm-known-hosts-')), 'known_hosts');
+  const pinned = lab
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.replace(/^\S+/, `[${env.NX_SLURM_LAB_HOST}]:${port}`));
+  await writeFile(file, `${pinned.join('\n')}\n`);
+  return file;
 }
 
 /** A file under the lab user's home, read as root on this machine (the cluster's shared filesystem). */

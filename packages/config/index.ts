@@ -1,3 +1,4 @@
+export { type Resources } from './resources';
 export { sweepConfigSchema, type SweepConfig, type Matrix, type Scalar } from './sweep-config';
 export { CLUSTER_NAME, LOCAL_CLUSTER, type ClusterProfile, type PluginOptions } from './cluster-profile';
 export { LOCAL_REMOTE_ROOT, WORKSPACE_STATE_DIR } from './workspace-state';

@@ -118,7 +118,9 @@ export const sweepConfigSchema = z
     libraries: z
       .array(z.string().min(1))
       .optional()
-      .describe('Workspace folders or Nx project names shipped as their own bundles and put on PYTHONPATH.'),
+      .describe(
+        'Code put on PYTHONPATH, each entry shipped as its own bundle: an existing workspace folder ships that folder; any other entry must name an Nx project, whose root ships.',
+      ),
     maxConcurrent: z
       .int()
       .min(1)

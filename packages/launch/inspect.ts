@@ -1,5 +1,6 @@
 import { isFinal } from '../slurm';
-import { applyStatus, jobsOf, type LedgerEntry } from './ledger';
+import { jobsOf, withStatus, type Ledger, type LedgerEntry } from './ledger';
+import type { SweepIndex } from './plan';
 import type { PreparedSweep } from './prepare';
 import { resultOf } from './launch';
 import type { IndexResult } from './report';
@@ -10,17 +11,17 @@ import type { Session } from './session';
  * The latest known entry of each requested index: its exact fingerprint if it ran, else the
  * newest run of the same arguments (older code), so status and logs still find it after an edit.
  */
-function latestEntries(sweep: PreparedSweep): Map<number, LedgerEntry> {
-  const replicateKey = (argv: string[], occurrence = 0) => JSON.stringify([argv, occurrence]);
+function latestEntries(items: readonly SweepIndex[], ledger: Ledger): Map<number, LedgerEntry> {
+  const replicateKey = (argv: readonly string[], occurrence = 0) => JSON.stringify([argv, occurrence]);
   const newestByArgs = new Map<string, LedgerEntry>();
-  for (const entry of Object.values(sweep.ledger.entries)) {
+  for (const entry of Object.values(ledger.entries)) {
     const key = replicateKey(entry.argv, entry.occurrence);
     const known = newestByArgs.get(key);
     if (!known || known.runId < entry.runId) newestByArgs.set(key, entry);
   }
   const latest = new Map<number, LedgerEntry>();
-  for (const item of sweep.items) {
-    const entry = sweep.ledger.entries[item.fingerprint] ?? newestByArgs.get(replicateKey(item.argv, item.occurrence));
+  for (const item of items) {
+    const entry = ledger.entries[item.fingerprint] ?? newestByArgs.get(replicateKey(item.argv, item.occurrence));
     if (entry) latest.set(item.index, entry);
   }
   return latest;
@@ -32,8 +33,9 @@ export async function knownEntries(
   session: () => Promise<Session>,
   log: (line: string) => void,
 ): Promise<Map<number, LedgerEntry>> {
-  if (Object.keys(sweep.ledger.entries).length === 0) await recoverIfEmpty(sweep, await session(), log);
-  return latestEntries(sweep);
+  const empty = Object.keys(sweep.ledger.entries).length === 0;
+  const recovered = empty ? await recoverIfEmpty(sweep, await session(), log) : undefined;
+  return latestEntries(sweep.items, recovered ?? sweep.ledger);
 }
 
 /** Current results of the sweep's indices, refreshing unfinished ones with one poll. */
@@ -43,15 +45,16 @@ export async function currentResults(
   log: (line: string) => void,
 ): Promise<IndexResult[]> {
   const latest = await knownEntries(sweep, session, log);
-  const unfinished = [...latest.values()].filter((e) => !isFinal(e.state));
+  const unfinished = [...latest].filter(([, entry]) => !isFinal(entry.state));
   if (unfinished.length > 0) {
     const { scheduler } = await session();
-    const statuses = new Map((await scheduler.poll(jobsOf(unfinished))).map((s) => [`${s.jobId}_${s.taskId}`, s]));
-    for (const entry of unfinished) {
+    const polled = await scheduler.poll(jobsOf(unfinished.map(([, entry]) => entry)));
+    const statuses = new Map(polled.map((s) => [`${s.jobId}_${s.taskId}`, s]));
+    for (const [index, entry] of unfinished) {
       const status = statuses.get(`${entry.jobId}_${entry.taskId}`);
-      if (status) applyStatus(entry, status);
+      if (status) latest.set(index, withStatus(entry, status));
     }
-    await sweep.ledgerFile.save(unfinished);
+    await sweep.ledgerFile.save(unfinished.map(([index]) => latest.get(index)!));
   }
   return sweep.items
     .filter((item) => latest.has(item.index))
@@ -64,7 +67,7 @@ export async function cancelSweep(
   session: () => Promise<Session>,
   indices?: number[],
 ): Promise<LedgerEntry[]> {
-  const latest = latestEntries(sweep);
+  const latest = latestEntries(sweep.items, sweep.ledger);
   const targets = (
     indices
       ? indices.map((i) => latest.get(i)).filter((e): e is LedgerEntry => !!e)

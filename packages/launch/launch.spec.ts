@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { sweepConfigSchema, type ResolvedCluster } from '../config';
 import type { ArrayJob, Scheduler, SubmitRequest } from '../scheduler';
 import type { ElementStatus, SlurmState } from '../slurm';
+import { resolveSweep } from '../sweep';
 import { LocalTransport, RemoteScriptError } from '../transport';
 import { launchSweep } from './launch';
 import type { Ledger } from './ledger';
@@ -130,16 +131,23 @@ const cluster = (): ResolvedCluster => ({
 });
 
 function request(config: Record<string, unknown> = {}, extra: Partial<SweepRequest> = {}): SweepRequest {
+  const sweep = resolveSweep(
+    {
+      config: sweepConfigSchema.parse({
+        command: COMMAND,
+        args: ['--lr 0.1', '--lr 0.2', '--lr 0.3'],
+        libraries: [LIBRARY],
+        ...config,
+      }),
+      file: join(PROJECT, 'slurm.json'),
+      projectName: JOB,
+    },
+    cluster(),
+  );
   return {
+    ...sweep,
     workspaceRoot: workspace,
     projectRoot: PROJECT,
-    jobName: JOB,
-    config: sweepConfigSchema.parse({
-      command: COMMAND,
-      args: ['--lr 0.1', '--lr 0.2', '--lr 0.3'],
-      libraries: [LIBRARY],
-      ...config,
-    }),
     libraries: [{ name: 'metrics', root: LIBRARY }],
     cluster: cluster(),
     ...extra,

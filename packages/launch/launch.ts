@@ -13,8 +13,8 @@ import {
   type SlurmState,
 } from '../slurm';
 import { RemoteScriptError, runRemoteScript } from '../transport';
-import { applyStatus, jobsOf, type LedgerEntry } from './ledger';
-import { planLaunch, type SweepIndex } from './plan';
+import { endedWithoutRecord, jobsOf, resubmitted, withExitCode, withStatus, type LedgerEntry } from './ledger';
+import { planLaunch, type LaunchPlan, type SweepIndex } from './plan';
 import { recoverIfEmpty } from './recover';
 import type { PreparedSweep } from './prepare';
 import { newRunId, runFiles } from './remote-layout';
@@ -40,34 +40,37 @@ const HEARTBEAT_MS = 60_000;
 /**
  * bundle -> upload -> submit -> watch -> results, for one prepared sweep. Yields each requested
  * index's result as it becomes final: first those the ledger already knows completed, then the
- * others as the scheduler reports them. Opens the session only when something must run or be
- * watched, so a fully completed sweep costs no connection.
+ * others as the scheduler reports them; returns the plan it followed (the prepared one, or the
+ * one made from the run folders on the cluster when the workspace had no ledger). Opens the
+ * session only when something must run or be watched, so a fully completed sweep costs no connection.
  */
 export async function* launchSweep(
   sweep: PreparedSweep,
   openSession: () => Promise<Session>,
   options: LaunchOptions,
-): AsyncGenerator<IndexResult> {
+): AsyncGenerator<IndexResult, LaunchPlan> {
   const { request } = sweep;
-  for (const { item, entry } of sweep.plan.done) yield resultOf(item, entry, true);
-  if (sweep.plan.attach.length === 0 && sweep.plan.submit.length === 0) return;
+  let plan = sweep.plan;
+  for (const { item, entry } of plan.done) yield resultOf(item, entry, true);
+  if (plan.attach.length === 0 && plan.submit.length === 0) return plan;
 
   const session = await openSession();
-  if (!request.force && (await recoverIfEmpty(sweep, session, options.log)) > 0) {
-    sweep.plan = planLaunch(sweep.items, sweep.ledger, false);
-    for (const { item, entry } of sweep.plan.done) yield resultOf(item, entry, true);
+  const recovered = request.force ? undefined : await recoverIfEmpty(sweep, session, options.log);
+  if (recovered) {
+    plan = planLaunch(sweep.items, recovered, false);
+    for (const { item, entry } of plan.done) yield resultOf(item, entry, true);
   }
-  const { plan } = sweep;
   const tracked: Tracked[] = plan.attach.map(({ item, entry }) => ({ item, entry }));
   if (plan.attach.length > 0) {
     options.log(`${request.jobName}: attaching to ${plan.attach.length} index(es) still queued or running`);
     for (const { entry } of plan.attach) session.jobs.add(entry.jobId);
   }
   if (plan.submit.length > 0) tracked.push(...(await submitRun(sweep, session, plan.submit, options)));
-  if (!options.wait) return;
-  yield* watch(sweep, session, tracked, options);
+  if (options.wait) yield* watch(sweep, session, tracked, options);
+  return plan;
 }
 
+/** The watch's own record of one element: `entry` is replaced by each change, then saved. */
 interface Tracked {
   item: SweepIndex;
   entry: LedgerEntry;
@@ -77,7 +80,7 @@ interface Tracked {
 async function submitRun(
   sweep: PreparedSweep,
   session: Session,
-  items: SweepIndex[],
+  items: readonly SweepIndex[],
   options: LaunchOptions,
 ): Promise<Tracked[]> {
   const { request } = sweep;
@@ -122,7 +125,6 @@ async function submitRun(
         state: 'PENDING',
         attempts: 1,
       };
-      sweep.ledger.entries[item.fingerprint] = entry;
       tracked.push({ item, entry });
     }
     // written at once: a rerun after Ctrl-C attaches to this job instead of submitting again
@@ -149,13 +151,13 @@ async function submitArray(
     .submit({
       runDir,
       ...chunk,
-      maxConcurrent: sweep.request.config.maxConcurrent,
+      maxConcurrent: sweep.request.maxConcurrent,
       timeLimitSeconds: sweep.timeLimitSeconds,
     })
     .catch((error: Error) => {
       throw new Error(
         `${session.cluster.name} refused the array: ${error.message}\n` +
-          `Requested per index: ${JSON.stringify(sweep.resources)}. Adjust "resources" in slurm.json or in the cluster profile; ` +
+          `Requested per index: ${JSON.stringify(sweep.request.resources)}. Adjust "resources" in slurm.json or in the cluster profile; ` +
           `\`sinfo -o "%P %c %m %l"\` on the cluster lists what each partition offers (CPUs, memory in MB, time limit).`,
       );
     });
@@ -175,18 +177,25 @@ async function submitArray(
   return job;
 }
 
-function runFolderEntries(sweep: PreparedSweep, session: Session, runDir: string, runId: string, items: SweepIndex[]) {
+function runFolderEntries(
+  sweep: PreparedSweep,
+  session: Session,
+  runDir: string,
+  runId: string,
+  items: readonly SweepIndex[],
+) {
   const { layout } = session;
+  const { request } = sweep;
   const script = renderJobScript({
-    jobName: sweep.request.jobName,
+    jobName: request.jobName,
     runDir,
     sourceDir: layout.bundle(sweep.project.sha256),
     libraryDirs: sweep.libraries.map((l) => layout.bundle(l.bundle.sha256)),
-    resources: sweep.resources,
-    setup: sweep.setup,
+    resources: request.resources,
+    setup: request.setup,
   });
   const meta = {
-    jobName: sweep.request.jobName,
+    jobName: request.jobName,
     runId,
     cluster: session.cluster.name,
     createdAt: new Date().toISOString(),
@@ -200,9 +209,9 @@ function runFolderEntries(sweep: PreparedSweep, session: Session, runDir: string
     files: [
       { path: 'job.sbatch', data: script, mode: 0o755 },
       // env values may be tokens: readable by the user alone on a shared cluster
-      { path: 'env.bin', data: encodeEnv(sweep.env), private: true },
+      { path: 'env.bin', data: encodeEnv(request.env), private: true },
       { path: 'meta.json', data: JSON.stringify(meta, null, 2) },
-      ...items.map((i) => ({ path: `args/${i.index}`, data: encodeArgv([...sweep.command, ...i.argv]) })),
+      ...items.map((i) => ({ path: `args/${i.index}`, data: encodeArgv([...request.command, ...i.argv]) })),
     ],
     dirs: ['logs', 'exit', 'out', ...items.map((i) => `out/${i.index}`)],
   };
@@ -216,7 +225,7 @@ async function* watch(
 ): AsyncGenerator<IndexResult> {
   const { scheduler, transport } = session;
   const { jobName } = sweep.request;
-  const retries = sweep.request.config.retries ?? 0;
+  const { retries } = sweep.request;
   let open = tracked;
   let interval = scheduler.pollIntervalMs.min;
   let lastProgress = '';
@@ -272,7 +281,7 @@ async function observe(
   const before = JSON.stringify(t.entry);
   if (status) {
     t.missingSince = undefined;
-    applyStatus(t.entry, status);
+    t.entry = withStatus(t.entry, status);
   } else {
     t.missingSince ??= Date.now();
     if (Date.now() - t.missingSince > MISSING_GRACE_MS) {
@@ -280,9 +289,7 @@ async function observe(
       const marker = await transport
         .readFile(runFiles(t.entry.runDir).exitMarker(t.entry.runIndex))
         .catch(() => undefined);
-      const exitCode = marker ? Number(marker.toString().trim()) : undefined;
-      t.entry.state = exitCode === undefined ? 'CANCELLED' : exitCode === 0 ? 'COMPLETED' : 'FAILED';
-      t.entry.exitCode = exitCode;
+      t.entry = endedWithoutRecord(t.entry, marker ? Number(marker.toString().trim()) : undefined);
     }
   }
   return JSON.stringify(t.entry) !== before;
@@ -308,12 +315,7 @@ async function resubmit(
       options.log(
         `${sweep.request.jobName}/${t.entry.runIndex}: ${t.entry.state}, resubmitted as job ${job.jobId} (attempt ${t.entry.attempts + 1})`,
       );
-      Object.assign(t.entry, {
-        jobId: job.jobId,
-        state: 'PENDING',
-        attempts: t.entry.attempts + 1,
-        ...{ exitCode: undefined, signal: undefined, start: undefined, end: undefined, node: undefined },
-      });
+      t.entry = resubmitted(t.entry, job.jobId);
     }
   }
 }
@@ -342,7 +344,7 @@ async function fetchEndings(transport: Session['transport'], finished: Tracked[]
   const tails = parseTails(printed);
   return finished.map((t, k) => {
     const marker = tails.get(files[k].exit)?.trim();
-    if (t.entry.exitCode === undefined && marker) t.entry.exitCode = Number(marker);
+    if (t.entry.exitCode === undefined && marker) t.entry = withExitCode(t.entry, Number(marker));
     return {
       stdoutTail: tails.get(files[k].stdout),
       stderrTail: tails.get(files[k].stderr),

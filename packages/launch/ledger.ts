@@ -11,36 +11,82 @@ const STALE_LOCK_MS = 30_000;
 /**
  * What nx-slurm remembers of one argument vector's latest submission (keyed by its fingerprint):
  * where it ran, and its element's last known status (jobId, taskId, state, exit code, node, times).
+ * Entries are values: the functions below return changed copies, and LedgerFile.save records them.
  */
-export interface LedgerEntry extends Omit<ElementStatus, 'reason' | 'folded'> {
-  fingerprint: string;
-  argv: string[];
-  runId: string;
-  runDir: string;
+export interface LedgerEntry extends Readonly<Omit<ElementStatus, 'reason' | 'folded'>> {
+  readonly fingerprint: string;
+  readonly argv: readonly string[];
+  readonly runId: string;
+  readonly runDir: string;
   /** The vector's index inside runDir (its `logs/<runIndex>.*`), which may differ from today's index. */
-  runIndex: number;
+  readonly runIndex: number;
   /** Set for a replicate: the n-th index with the same arguments (see SweepIndex). */
-  occurrence?: number;
+  readonly occurrence?: number;
   /** The array's offset: index = taskId + offset (past MaxArraySize). */
-  offset: number;
+  readonly offset: number;
   /** Submissions so far of this fingerprint in runDir (1 + transient-failure resubmissions). */
-  attempts: number;
+  readonly attempts: number;
 }
 
-/** Takes what a poll says of an element; what it does not say (sacct lags squeue) stays as known. */
-export function applyStatus(entry: LedgerEntry, status: ElementStatus): void {
-  Object.assign(entry, {
+export interface Ledger {
+  readonly version: 1;
+  readonly entries: Readonly<Record<string, LedgerEntry>>;
+}
+
+const EMPTY_LEDGER: Ledger = { version: 1, entries: {} };
+
+/** The ledger with these entries recorded over those of the same fingerprint. */
+export function withEntries(ledger: Ledger, entries: readonly LedgerEntry[]): Ledger {
+  return {
+    version: 1,
+    entries: { ...ledger.entries, ...Object.fromEntries(entries.map((entry) => [entry.fingerprint, entry])) },
+  };
+}
+
+/** What a poll says of an element; what it does not say (sacct lags squeue) stays as known. */
+export function withStatus(entry: LedgerEntry, status: ElementStatus): LedgerEntry {
+  return {
+    ...entry,
     state: status.state,
     exitCode: status.exitCode ?? entry.exitCode,
     signal: status.signal || entry.signal,
     node: status.node ?? entry.node,
     start: status.start ?? entry.start,
     end: status.end ?? entry.end,
-  });
+  };
+}
+
+/** The exit code the job's own marker holds, for an element the scheduler reported without one. */
+export function withExitCode(entry: LedgerEntry, exitCode: number): LedgerEntry {
+  return { ...entry, exitCode };
+}
+
+/**
+ * An element no scheduler lists any more, judged by its exit marker: the code it wrote, or
+ * CANCELLED when it wrote none (cancelled while pending).
+ */
+export function endedWithoutRecord(entry: LedgerEntry, exitCode: number | undefined): LedgerEntry {
+  const state = exitCode === undefined ? 'CANCELLED' : exitCode === 0 ? 'COMPLETED' : 'FAILED';
+  return { ...entry, state, exitCode };
+}
+
+/** The next attempt of an element, submitted again as `jobId`: pending, with nothing known of it yet. */
+export function resubmitted(entry: LedgerEntry, jobId: string): LedgerEntry {
+  return {
+    ...entry,
+    jobId,
+    state: 'PENDING',
+    attempts: entry.attempts + 1,
+    exitCode: undefined,
+    signal: undefined,
+    start: undefined,
+    end: undefined,
+    node: undefined,
+  };
 }
 
 /** The arrays to poll for these entries, one per job. */
-export function jobsOf(entries: LedgerEntry[]): ArrayJob[] {
+export function jobsOf(entries: readonly LedgerEntry[]): ArrayJob[] {
   const jobs = new Map<string, ArrayJob>();
   for (const { jobId, offset, taskId } of entries) {
     const job = jobs.get(jobId);
@@ -48,11 +94,6 @@ export function jobsOf(entries: LedgerEntry[]): ArrayJob[] {
     else jobs.set(jobId, { jobId, offset, taskIds: [taskId] });
   }
   return [...jobs.values()];
-}
-
-export interface Ledger {
-  version: 1;
-  entries: Record<string, LedgerEntry>;
 }
 
 /**
@@ -75,7 +116,7 @@ export class LedgerFile {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && !(error instanceof SyntaxError)) throw error;
     }
-    return { version: 1, entries: {} };
+    return EMPTY_LEDGER;
   }
 
   /**
@@ -83,11 +124,10 @@ export class LedgerFile {
    * processes (`--batch=false` runs one per index) keep theirs. Atomic (write + rename): an
    * interrupted write never leaves a ledger that cannot be read.
    */
-  async save(entries: LedgerEntry[]): Promise<void> {
+  async save(entries: readonly LedgerEntry[]): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true });
     await this.locked(async () => {
-      const ledger = await this.read();
-      for (const entry of entries) ledger.entries[entry.fingerprint] = entry;
+      const ledger = withEntries(await this.read(), entries);
       const tmp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       await writeFile(tmp, JSON.stringify(ledger, null, 1));
       await rename(tmp, this.path);

@@ -2,31 +2,38 @@ import { isFinal, isSuccess } from '../slurm';
 import type { Ledger, LedgerEntry } from './ledger';
 
 export interface SweepIndex {
-  index: number;
-  argv: string[];
+  readonly index: number;
+  readonly argv: readonly string[];
   /** 0 for the first index with these arguments, 1 for the next (replicates), ... */
-  occurrence: number;
-  fingerprint: string;
+  readonly occurrence: number;
+  readonly fingerprint: string;
+}
+
+export interface KnownIndex {
+  readonly item: SweepIndex;
+  readonly entry: LedgerEntry;
 }
 
 export interface LaunchPlan {
   /** Completed before with the same fingerprint: reported success without resubmitting. */
-  done: { item: SweepIndex; entry: LedgerEntry }[];
+  readonly done: readonly KnownIndex[];
   /** Still pending or running: watched, not resubmitted. */
-  attach: { item: SweepIndex; entry: LedgerEntry }[];
+  readonly attach: readonly KnownIndex[];
   /** Failed, cancelled, new or forced: submitted together as one array. */
-  submit: SweepIndex[];
+  readonly submit: readonly SweepIndex[];
 }
 
 /** Decides what each requested index needs, from the ledger alone (pure). */
-export function planLaunch(items: SweepIndex[], ledger: Ledger, force: boolean): LaunchPlan {
-  const plan: LaunchPlan = { done: [], attach: [], submit: [] };
+export function planLaunch(items: readonly SweepIndex[], ledger: Ledger, force: boolean): LaunchPlan {
+  const done: KnownIndex[] = [];
+  const attach: KnownIndex[] = [];
+  const submit: SweepIndex[] = [];
   for (const item of items) {
     const entry = ledger.entries[item.fingerprint];
-    if (force || !entry) plan.submit.push(item);
-    else if (isSuccess(entry.state)) plan.done.push({ item, entry });
-    else if (!isFinal(entry.state)) plan.attach.push({ item, entry });
-    else plan.submit.push(item);
+    if (force || !entry) submit.push(item);
+    else if (isSuccess(entry.state)) done.push({ item, entry });
+    else if (!isFinal(entry.state)) attach.push({ item, entry });
+    else submit.push(item);
   }
-  return plan;
+  return { done, attach, submit };
 }

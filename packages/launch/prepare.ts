@@ -1,44 +1,38 @@
 import { join } from 'node:path';
 import { bundleProject, type Bundle } from '../bundle';
-import type { ResolvedCluster, SweepConfig } from '../config';
-import { timeLimitSeconds, type SbatchResources } from '../slurm';
-import { splitShellWords } from '../shell';
-import { argumentVectors, fingerprint } from '../sweep';
+import type { ResolvedCluster } from '../config';
+import { timeLimitSeconds } from '../slurm';
+import { fingerprint, type ResolvedLibrary, type ResolvedSweep } from '../sweep';
 import { LedgerFile, type Ledger } from './ledger';
 import { planLaunch, type LaunchPlan, type SweepIndex } from './plan';
 
-/** Everything a launch needs to know about one project's sweep, resolved by the Nx adapter. */
-export interface SweepRequest {
-  workspaceRoot: string;
+/** One project's resolved sweep and what to do with it, as the Nx adapter read it. */
+export interface SweepRequest extends ResolvedSweep {
+  readonly workspaceRoot: string;
   /** Workspace-relative project root. */
-  projectRoot: string;
-  jobName: string;
-  config: SweepConfig;
-  /** Libraries as workspace-relative folders, in `libraries` order. */
-  libraries: { name: string; root: string }[];
-  cluster: ResolvedCluster;
+  readonly projectRoot: string;
+  /** In `libraries` order. */
+  readonly libraries: readonly ResolvedLibrary[];
+  readonly cluster: ResolvedCluster;
   /** Sweep indices to run; all when absent. */
-  indices?: number[];
-  force?: boolean;
+  readonly indices?: readonly number[];
+  readonly force?: boolean;
 }
 
+/** Made once before any connection, never changed: a launch returns what it decides instead. */
 export interface PreparedSweep {
-  request: SweepRequest;
-  project: Bundle;
-  libraries: { name: string; bundle: Bundle }[];
-  /** `command` split into words: argv[0] of every index. */
-  command: string[];
-  resources: SbatchResources;
+  readonly request: SweepRequest;
+  readonly project: Bundle;
+  readonly libraries: readonly { readonly name: string; readonly bundle: Bundle }[];
   /** The wall-clock limit the `local` scheduler enforces (Slurm reads `--time` from the script). */
-  timeLimitSeconds?: number;
-  setup: string[];
-  env: Record<string, string>;
-  /** Every vector of the sweep (for tables), and the requested ones with their fingerprints. */
-  vectors: string[][];
-  items: SweepIndex[];
-  ledgerFile: LedgerFile;
-  ledger: Ledger;
-  plan: LaunchPlan;
+  readonly timeLimitSeconds?: number;
+  /** The requested indices with their fingerprints. */
+  readonly items: readonly SweepIndex[];
+  readonly ledgerFile: LedgerFile;
+  /** The workspace's ledger as it was read. */
+  readonly ledger: Ledger;
+  /** What that ledger says each requested index needs. */
+  readonly plan: LaunchPlan;
 }
 
 /** Files that describe the sweep rather than being its code: editing them must not rerun every index. */
@@ -46,10 +40,10 @@ const SWEEP_DESCRIPTION_FILES = ['slurm.json', 'project.json'];
 
 /** Bundles, fingerprints and the plan: everything decided before any connection is opened. */
 export async function prepareSweep(request: SweepRequest): Promise<PreparedSweep> {
-  const { config, cluster } = request;
+  const { vectors, command, env, setup, resources } = request;
   const project = await bundleProject({
     root: join(request.workspaceRoot, request.projectRoot),
-    exclude: [...(config.exclude ?? []), ...SWEEP_DESCRIPTION_FILES],
+    exclude: [...request.exclude, ...SWEEP_DESCRIPTION_FILES],
   });
   const libraries = await Promise.all(
     request.libraries.map(async (library) => ({
@@ -57,15 +51,6 @@ export async function prepareSweep(request: SweepRequest): Promise<PreparedSweep
       bundle: await bundleProject({ root: join(request.workspaceRoot, library.root) }),
     })),
   );
-  const command = splitShellWords(config.command);
-  const resources: SbatchResources = {
-    ...cluster.profile.resources,
-    ...config.resources,
-    extra: [...(cluster.profile.resources?.extra ?? []), ...(config.resources?.extra ?? [])],
-  };
-  const setup = [...(cluster.profile.setup ?? []), ...(config.setup ?? [])];
-  const env = config.env ?? {};
-  const vectors = argumentVectors(config);
   const bundleHashes = [project.sha256, ...libraries.map((l) => l.bundle.sha256)];
   const wanted = request.indices ?? vectors.map((_, index) => index);
   const outside = wanted.filter((index) => !(index >= 0 && index < vectors.length));
@@ -91,29 +76,22 @@ export async function prepareSweep(request: SweepRequest): Promise<PreparedSweep
       replicate: occurrences[index] || undefined,
     }),
   }));
-  const ledgerFile = LedgerFile.at(request.workspaceRoot, cluster.name, request.jobName);
+  const ledgerFile = LedgerFile.at(request.workspaceRoot, request.cluster.name, request.jobName);
   const ledger = await ledgerFile.read();
-  const plan = planLaunch(items, ledger, request.force ?? false);
-  const limit = resources.time === undefined ? undefined : timeLimitSeconds(resources.time);
   return {
     request,
     project,
     libraries,
-    command,
-    resources,
-    timeLimitSeconds: limit,
-    setup,
-    env,
-    vectors,
+    timeLimitSeconds: resources.time === undefined ? undefined : timeLimitSeconds(resources.time),
     items,
     ledgerFile,
     ledger,
-    plan,
+    plan: planLaunch(items, ledger, request.force ?? false),
   };
 }
 
 /** For each vector, how many identical vectors come before it. */
-function occurrenceOfEach(vectors: string[][]): number[] {
+function occurrenceOfEach(vectors: readonly (readonly string[])[]): number[] {
   const seen = new Map<string, number>();
   return vectors.map((argv) => {
     const key = JSON.stringify(argv);

@@ -1,4 +1,4 @@
-import type { LedgerEntry } from './ledger';
+import { withEntries, type Ledger, type LedgerEntry } from './ledger';
 import type { PreparedSweep } from './prepare';
 import { parseIndexList } from '../slurm';
 import { runRemoteScript } from '../transport';
@@ -88,21 +88,21 @@ async function recoverFromCluster(session: Session, jobName: string): Promise<Le
 }
 
 /**
- * Fills an empty ledger (a fresh clone, a deleted .nx-slurm/) from the cluster's run folders;
- * returns how many entries it recovered. A ledger that has entries is trusted as it is.
+ * Fills an empty ledger (a fresh clone, a deleted .nx-slurm/) from the cluster's run folders,
+ * saves it and returns it; undefined when there was nothing to recover. A ledger that has
+ * entries is trusted as it is.
  */
 export async function recoverIfEmpty(
   sweep: PreparedSweep,
   session: Session,
   log: (line: string) => void,
-): Promise<number> {
-  if (Object.keys(sweep.ledger.entries).length > 0) return 0;
+): Promise<Ledger | undefined> {
+  if (Object.keys(sweep.ledger.entries).length > 0) return undefined;
   const recovered = await recoverFromCluster(session, sweep.request.jobName);
-  if (recovered.length === 0) return 0;
-  for (const entry of recovered) sweep.ledger.entries[entry.fingerprint] = entry;
+  if (recovered.length === 0) return undefined;
   await sweep.ledgerFile.save(recovered);
   log(
     `${sweep.request.jobName}: no local ledger; recovered ${recovered.length} index(es) from the run folders on ${session.cluster.name}`,
   );
-  return recovered.length;
+  return withEntries(sweep.ledger, recovered);
 }

@@ -4,7 +4,7 @@ import { formatArgv } from '../shell';
 /** The outcome of one sweep index, whether it ran now, was attached to or was already done. */
 export interface IndexResult {
   index: number;
-  argv: string[];
+  argv: readonly string[];
   state: SlurmState;
   exitCode?: number;
   signal?: number;

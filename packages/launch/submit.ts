@@ -15,9 +15,11 @@ export async function submitSweep(
   session: () => Promise<Session>,
   log: (line: string) => void,
 ): Promise<SubmitCounts> {
-  for await (const _ of launchSweep(sweep, session, { wait: false, log })) {
-    // completed indices come back at once; nothing else is awaited
-  }
-  const { done, attach, submit } = sweep.plan;
+  const launch = launchSweep(sweep, session, { wait: false, log });
+  // completed indices come back at once; nothing else is awaited. The plan the launch returns
+  // is the one it followed: made from the cluster's run folders when the workspace had no ledger.
+  let step = await launch.next();
+  while (!step.done) step = await launch.next();
+  const { done, attach, submit } = step.value;
   return { submitted: submit.length, attached: attach.length, done: done.length };
 }

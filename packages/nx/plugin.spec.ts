@@ -149,7 +149,8 @@ describe('nx-slurm plugin', () => {
         args: ['a'],
         libraries: ['shared-lib', 'libs/other/', 'data/raw'],
       });
-      mkdirSync(join(workspaceRoot, 'data/raw'), { recursive: true });
+      for (const folder of ['libs/shared', 'libs/other', 'data/raw'])
+        mkdirSync(join(workspaceRoot, folder), { recursive: true });
       const ctx = projectsContext({
         exp: 'experiments/exp',
         'shared-lib': 'libs/shared',
@@ -163,6 +164,16 @@ describe('nx-slurm plugin', () => {
         { source: 'exp', target: 'shared-lib', sourceFile: 'experiments/exp/slurm.json', type: DependencyType.static },
         { source: 'exp', target: 'other', sourceFile: 'experiments/exp/slurm.json', type: DependencyType.static },
       ]);
+    });
+
+    it('refuses a library that is neither a folder nor a project, naming libraries[i]', async () => {
+      write('experiments/exp/slurm.json', { command: 'run', args: ['a'], libraries: ['no-such-lib'] });
+
+      await expect(async () =>
+        createDependencies(undefined, projectsContext({ exp: 'experiments/exp' })),
+      ).rejects.toThrow(
+        'experiments/exp/slurm.json: libraries[0]: expected a workspace folder or an Nx project name, found "no-such-lib"',
+      );
     });
 
     it('adds nothing for projects without a slurm.json', async () => {

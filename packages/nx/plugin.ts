@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, posix } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import {
   createNodesFromFiles,
   DependencyType,
@@ -9,9 +9,9 @@ import {
   type RawProjectGraphDependency,
 } from '@nx/devkit';
 import { parsePluginOptions, parseSweepConfigText, type PluginOptions } from '../config';
-import { argumentVectors } from '../sweep';
+import { resolveLibraries, resolveSweep } from '../sweep';
 import { SWEEP_CONFIG_FILE, sweepTargets, targetGroups } from './targets';
-import { isLibraryFolder, projectNameAt, sweepOrThrow } from './workspace';
+import { projectNameAt, workspaceView } from './workspace';
 
 const SWEEP_GLOB = `**/${SWEEP_CONFIG_FILE}`;
 
@@ -20,19 +20,18 @@ function createNodesForSweep(configFile: string, options: PluginOptions | undefi
   const projectRoot = dirname(configFile);
   const root = projectRoot === '.' ? '' : projectRoot;
   const config = parseSweepConfigText(readFileSync(join(context.workspaceRoot, configFile), 'utf8'), configFile);
-  const name = projectNameAt(context.workspaceRoot, projectRoot);
-  const vectors = sweepOrThrow(argumentVectors(config), configFile);
-  const libraryFolders = (config.libraries ?? []).filter((library) => isLibraryFolder(context.workspaceRoot, library));
-  const jobName = config.jobName ?? name ?? basename(root ? projectRoot : context.workspaceRoot);
+  const projectName =
+    projectNameAt(context.workspaceRoot, projectRoot) ?? basename(root ? projectRoot : context.workspaceRoot);
+  const sweep = resolveSweep({ config, file: configFile, projectName });
   const ownsProjectFile = ['project.json', 'package.json'].some((f) =>
     existsSync(join(context.workspaceRoot, projectRoot, f)),
   );
   return {
     projects: {
       [projectRoot]: {
-        ...(ownsProjectFile ? {} : { name: jobName }),
-        targets: sweepTargets({ projectRoot: root, jobName, config, vectors, libraryFolders }),
-        metadata: { targetGroups: targetGroups(vectors) },
+        ...(ownsProjectFile ? {} : { name: sweep.jobName }),
+        targets: sweepTargets({ projectRoot: root, sweep, libraries: config.libraries ?? [] }),
+        metadata: { targetGroups: targetGroups(sweep.vectors) },
       },
     },
   };
@@ -47,22 +46,20 @@ export const createNodesV2: CreateNodesV2<PluginOptions> = [
 export const createNodes = createNodesV2;
 
 /**
- * Experiment -> library edges for libraries named by Nx project or by a folder that is a
- * project root, so `nx affected` reaches every experiment a library edit changes.
+ * Experiment -> library edges, to the project each `libraries` entry ships (resolveLibraries:
+ * the project rooted at a folder entry, or the project named), so `nx affected` reaches every
+ * experiment a library edit changes.
  */
 export const createDependencies: CreateDependencies<PluginOptions> = (_options, context) => {
-  const projectByRoot = new Map(Object.entries(context.projects).map(([name, p]) => [p.root, name]));
+  const workspace = workspaceView(context.workspaceRoot, context.projects);
   const dependencies: RawProjectGraphDependency[] = [];
   for (const [source, project] of Object.entries(context.projects)) {
     const configFile = join(project.root, SWEEP_CONFIG_FILE);
     if (!existsSync(join(context.workspaceRoot, configFile))) continue;
     const config = parseSweepConfigText(readFileSync(join(context.workspaceRoot, configFile), 'utf8'), configFile);
-    for (const library of config.libraries ?? []) {
-      const target = context.projects[library]
-        ? library
-        : projectByRoot.get(posix.normalize(library).replace(/\/+$/, ''));
-      if (!target || target === source) continue;
-      dependencies.push({ source, target, sourceFile: configFile, type: DependencyType.static });
+    for (const library of resolveLibraries({ config, file: configFile, projectName: source }, workspace)) {
+      if (!library.project || library.project === source) continue;
+      dependencies.push({ source, target: library.project, sourceFile: configFile, type: DependencyType.static });
     }
   }
   return dependencies;

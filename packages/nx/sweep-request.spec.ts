@@ -122,16 +122,21 @@ describe('sweep requests', () => {
       write('experiments/exp/slurm.json', { command: 'python train.py', matrix: { lr: [0.1, 0.2, 0.3] }, ...extra });
     const twoClusters = nxJsonWith({ defaultCluster: 'a', clusters: { a: hpc, b: hpc, c: hpc, d: hpc } });
 
-    it('builds the request: project root, job name, config, every index', () => {
+    it('builds the request: project root, job name, command words, vectors, every index', () => {
       sweep();
       const request = sweepRequestOf(contextFor(), 'exp', {});
       expect(request).toMatchObject({
         workspaceRoot: root,
         projectRoot: 'experiments/exp',
         jobName: 'exp',
+        command: ['python', 'train.py'],
+        vectors: [
+          ['--lr', '0.1'],
+          ['--lr', '0.2'],
+          ['--lr', '0.3'],
+        ],
         libraries: [],
         indices: undefined,
-        config: { command: 'python train.py' },
       });
       expect(request.cluster.name).toBe('local');
     });
@@ -178,7 +183,7 @@ describe('sweep requests', () => {
       sweep({ libraries: ['shared-lib', 'libs/plain'] });
 
       expect(sweepRequestOf(contextFor(), 'exp', {}).libraries).toEqual([
-        { name: 'shared-lib', root: 'libs/shared' },
+        { name: 'shared-lib', root: 'libs/shared', project: 'shared-lib' },
         { name: 'libs/plain', root: 'libs/plain' },
       ]);
     });

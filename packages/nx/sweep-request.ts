@@ -11,10 +11,10 @@ import {
   type SweepConfig,
 } from '../config';
 import type { SweepRequest } from '../launch';
-import { argumentVectors } from '../sweep';
+import { resolveLibraries, resolveSweep } from '../sweep';
 import { rawPluginOptions } from './plugin-entry';
 import { SWEEP_CONFIG_FILE } from './targets';
-import { isLibraryFolder, sweepOrThrow } from './workspace';
+import { workspaceView } from './workspace';
 
 /** Runtime flags every sweep executor accepts besides the sweep itself. */
 export interface RunFlags {
@@ -64,41 +64,32 @@ export function sweepConfigOf(
   return { config: parseSweepConfigText(readFileSync(path, 'utf8'), file), file };
 }
 
+/** The project's sweep resolved for the chosen cluster, with the runtime flags, for the launcher. */
 export function sweepRequestOf(context: ExecutorContext, projectName: string, options: RunFlags): SweepRequest {
   const projects = context.projectsConfigurations?.projects ?? {};
   const projectRoot = projects[projectName]?.root ?? '';
   const { config, file } = sweepConfigOf(context.root, projectRoot, options);
-  const vectors = sweepOrThrow(argumentVectors(config), file);
   const cluster = resolveCluster(
     { flag: options.cluster, env: process.env.NX_SLURM_CLUSTER || undefined, config: config.cluster },
     pluginOptionsOf(context.nxJsonConfiguration),
     file,
   );
-  const libraries = (config.libraries ?? []).map((library, position) => {
-    if (isLibraryFolder(context.root, library)) return { name: library, root: library };
-    const project = projects[library];
-    if (project) return { name: library, root: project.root };
-    throw new ConfigError({
-      file,
-      path: `libraries[${position}]`,
-      expected: 'a workspace folder or an Nx project name',
-      found: JSON.stringify(library),
-    });
-  });
+  const source = { config, file, projectName };
+  const sweep = resolveSweep(source, cluster);
+  const libraries = resolveLibraries(source, workspaceView(context.root, projects));
   const index = options.index === undefined ? undefined : Number(options.index);
-  if (index !== undefined && !(Number.isInteger(index) && index >= 0 && index < vectors.length)) {
+  if (index !== undefined && !(Number.isInteger(index) && index >= 0 && index < sweep.vectors.length)) {
     throw new ConfigError({
       file,
       path: 'index',
-      expected: `an index from 0 to ${vectors.length - 1}`,
+      expected: `an index from 0 to ${sweep.vectors.length - 1}`,
       found: String(options.index),
     });
   }
   return {
+    ...sweep,
     workspaceRoot: context.root,
     projectRoot,
-    jobName: config.jobName ?? projectName,
-    config,
     libraries,
     cluster,
     indices: index === undefined ? undefined : [index],

@@ -1,7 +1,6 @@
-import type { SweepConfig } from '../config';
 import { indexOfTarget, indexTargetName, sweepTargets, targetGroups, TARGETS } from './targets';
 
-const config = { command: 'python train.py', retries: 0 } as SweepConfig;
+const command = ['python', 'train.py'];
 const vectors = [
   ['--lr', '0.01'],
   ['--lr', '0.1'],
@@ -9,10 +8,8 @@ const vectors = [
 ];
 const targets = sweepTargets({
   projectRoot: 'experiments/exp',
-  jobName: 'exp',
-  config,
-  vectors,
-  libraryFolders: ['libs/metrics'],
+  sweep: { jobName: 'exp', command, vectors },
+  libraries: ['libs/metrics/'],
 });
 
 describe('indexTargetName / indexOfTarget', () => {
@@ -47,7 +44,7 @@ describe('sweepTargets', () => {
     });
   });
 
-  it('makes index tasks depend on the source, the libraries given as folders and NX_SLURM_CLUSTER', () => {
+  it('makes index tasks depend on the source, the folder of each library entry and NX_SLURM_CLUSTER', () => {
     const inputs = targets['slurm-array--1'].inputs;
     expect(inputs).toEqual(
       expect.arrayContaining(['default', '^default', '{workspaceRoot}/libs/metrics/**/*', { env: 'NX_SLURM_CLUSTER' }]),
@@ -85,12 +82,12 @@ describe('sweepTargets', () => {
       outputs: ['{workspaceRoot}/dist/nx-slurm/experiments/exp'],
     });
     expect(targets['slurm-bundle'].inputs).toEqual(['default', '^default', '{workspaceRoot}/libs/metrics/**/*']);
-    const atRoot = sweepTargets({ projectRoot: '', jobName: 'exp', config, vectors, libraryFolders: [] });
+    const atRoot = sweepTargets({ projectRoot: '', sweep: { jobName: 'exp', command, vectors }, libraries: [] });
     expect(atRoot['slurm-bundle'].outputs).toEqual(['{workspaceRoot}/dist/nx-slurm/.']);
   });
 
   it('describes an index of a command without arguments by the command alone', () => {
-    const single = sweepTargets({ projectRoot: 'p', jobName: 'one', config, vectors: [[]], libraryFolders: [] });
+    const single = sweepTargets({ projectRoot: 'p', sweep: { jobName: 'one', command, vectors: [[]] }, libraries: [] });
     expect(single['slurm-array--0'].metadata?.description).toBe('one/0: python train.py');
   });
 });

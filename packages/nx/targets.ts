@@ -1,6 +1,6 @@
 import type { TargetConfiguration } from '@nx/devkit';
-import type { SweepConfig } from '../config';
 import { formatArgv } from '../shell';
+import { libraryFolder, type ResolvedSweep } from '../sweep';
 
 export const SWEEP_CONFIG_FILE = 'slurm.json';
 
@@ -27,12 +27,9 @@ export function indexOfTarget(target: string): number | undefined {
 export interface SweepTargetsInput {
   /** Project root relative to the workspace (`apps/exp`). */
   projectRoot: string;
-  jobName: string;
-  config: SweepConfig;
-  /** Argument vectors of the sweep, index i = vectors[i]. */
-  vectors: string[][];
-  /** Workspace-relative folders of libraries given as paths (Nx project libraries come through `^` inputs). */
-  libraryFolders: string[];
+  sweep: Pick<ResolvedSweep, 'jobName' | 'command' | 'vectors'>;
+  /** The `libraries` entries as written. */
+  libraries: readonly string[];
 }
 
 /**
@@ -40,11 +37,16 @@ export interface SweepTargetsInput {
  * `slurm-array--<i>` per index, the `slurm-array` aggregator, and the run-management targets.
  */
 export function sweepTargets(input: SweepTargetsInput): Record<string, TargetConfiguration> {
-  const { projectRoot, jobName, config, vectors, libraryFolders } = input;
+  const { projectRoot, sweep, libraries } = input;
+  const { jobName, command, vectors } = sweep;
   const sourceInputs = [
     'default',
     '^default',
-    ...libraryFolders.map((folder) => `{workspaceRoot}/${folder}/**/*`),
+    // Nx has not found the projects yet when it infers targets, so the entries are not resolved
+    // here: an entry that is a folder ships that folder (this glob), one that names a project
+    // ships the project (`^default`, through the edge of createDependencies); the other glob
+    // matches nothing.
+    ...libraries.map((entry) => `{workspaceRoot}/${libraryFolder(entry)}/**/*`),
     { env: 'NX_SLURM_CLUSTER' },
   ];
   const indexTargets: Record<string, TargetConfiguration> = {};
@@ -57,7 +59,7 @@ export function sweepTargets(input: SweepTargetsInput): Record<string, TargetCon
       outputs: [],
       metadata: {
         technologies: ['slurm'],
-        description: `${jobName}/${index}: ${[config.command, formatArgv(argv)].filter(Boolean).join(' ')}`,
+        description: `${jobName}/${index}: ${formatArgv([...command, ...argv])}`,
       },
     };
   });
@@ -91,7 +93,7 @@ export function sweepTargets(input: SweepTargetsInput): Record<string, TargetCon
   };
 }
 
-export function targetGroups(vectors: string[][]): Record<string, string[]> {
+export function targetGroups(vectors: ResolvedSweep['vectors']): Record<string, string[]> {
   return {
     'Slurm sweep': [
       TARGETS.array,

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../config';
+import type { WorkspaceView } from '../sweep';
 
 /** The name Nx gives the project at `projectRoot` (project.json, then package.json), if any. */
 export function projectNameAt(workspaceRoot: string, projectRoot: string): string | undefined {
@@ -13,20 +13,13 @@ export function projectNameAt(workspaceRoot: string, projectRoot: string): strin
   return undefined;
 }
 
-/** A `libraries` entry that names a workspace folder (otherwise it names an Nx project). */
-export function isLibraryFolder(workspaceRoot: string, library: string): boolean {
-  const path = join(workspaceRoot, library);
-  return existsSync(path) && statSync(path).isDirectory();
-}
-
-export function sweepOrThrow(vectors: string[][], file: string): string[][] {
-  if (vectors.length === 0) {
-    throw new ConfigError({
-      file,
-      path: 'matrix',
-      expected: 'at least one argument vector',
-      found: 'an empty sweep (every matrix point excluded, or an empty list)',
-    });
-  }
-  return vectors;
+/** The workspace on disk and the projects Nx knows, as `libraries` entries are resolved against them. */
+export function workspaceView(workspaceRoot: string, projects: Record<string, { root: string }>): WorkspaceView {
+  return {
+    isFolder: (path) => {
+      const absolute = join(workspaceRoot, path);
+      return existsSync(absolute) && statSync(absolute).isDirectory();
+    },
+    projectRoots: new Map(Object.entries(projects).map(([name, project]) => [name, project.root])),
+  };
 }

@@ -138,8 +138,16 @@ describe('LocalScheduler (real processes)', () => {
   });
 
   it('never runs more than maxConcurrent elements at once, and does use them all', async () => {
+    // the first element waits (at most 10 s) until a second one has started: two at once is
+    // reached however slowly the machine starts them; the 0.3 s after it leave a third one
+    // started against maxConcurrent the time to overlap
     const runDir = runDirWith(
-      'date +%s%N > "start.$SLURM_ARRAY_TASK_ID"\nsleep 0.4\ndate +%s%N > "end.$SLURM_ARRAY_TASK_ID"',
+      [
+        'date +%s%N > "start.$SLURM_ARRAY_TASK_ID"',
+        'for _ in $(seq 200); do [ "$(ls start.* | wc -l)" -lt 2 ] || break; sleep 0.05; done',
+        'sleep 0.3',
+        'date +%s%N > "end.$SLURM_ARRAY_TASK_ID"',
+      ].join('\n'),
     );
     const taskIds = [0, 1, 2, 3, 4];
 

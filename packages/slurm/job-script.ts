@@ -25,7 +25,7 @@ export interface JobScriptSpec {
   libraryDirs: string[];
   resources: SbatchResources;
   /** Shell lines the user wrote, run as they are before the command. */
-  setup: string[];
+  setup: readonly string[];
 }
 
 /**
@@ -158,7 +158,7 @@ export function renderJobScript(spec: JobScriptSpec): string {
  * index with its exit code and names the line, rather than running the command in the wrong
  * environment. The EXIT trap gives `exit N` in a setup line its marker too.
  */
-function setupLines(setup: string[]): string[] {
+function setupLines(setup: readonly string[]): string[] {
   if (setup.length === 0) return [];
   return [
     '# setup (from the sweep configuration and the cluster profile), each line checked',

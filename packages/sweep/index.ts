@@ -1,2 +1,3 @@
-export { argumentVectors } from './argument-vectors';
 export { fingerprint } from './fingerprint';
+export { resolveSweep, type ResolvedSweep, type SweepSource } from './resolve-sweep';
+export { libraryFolder, resolveLibraries, type ResolvedLibrary, type WorkspaceView } from './resolve-libraries';

@@ -1,6 +1,5 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { prepareSweep } from '../../../launch';
-import { argumentVectors } from '../../../sweep';
 import { indexOfTarget } from '../../targets';
 import { sweepRequestOf, type RunFlags } from '../../sweep-request';
 import { dryRunReport, runSweeps, type SweepRun } from './run-sweeps';
@@ -62,7 +61,7 @@ export function planRuns(
     try {
       const options = { ...inputs[ids[0]], ...overrides };
       const request = sweepRequestOf(context, project, { ...options, index: undefined });
-      const everyIndex = argumentVectors(request.config).map((_, index) => index);
+      const everyIndex = request.vectors.map((_, index) => index);
       const tasks = new Map<string, number[]>();
       for (const id of ids) {
         const index = inputs[id].index ?? indexOfTarget(taskGraph.tasks[id].target.target);

@@ -1,6 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { prepareSweep } from '../../../launch';
-import { argumentVectors } from '../../../sweep';
 import { sweepRequestOf } from '../../sweep-request';
 import type { ArrayOptions } from './array-batch.impl';
 import { dryRunReport, runSweeps } from './run-sweeps';
@@ -19,7 +18,7 @@ export default async function arrayExecutor(
     process.stdout.write(`${dryRunReport(await prepareSweep(request))}\n`);
     return { success: true };
   }
-  const indices = request.indices ?? argumentVectors(request.config).map((_, i) => i);
+  const indices = request.indices ?? request.vectors.map((_, i) => i);
   const task = `${project}:${context.targetName}`;
   let success = false;
   for await (const outcome of runSweeps([{ request, tasks: new Map([[task, indices]]) }], context)) {

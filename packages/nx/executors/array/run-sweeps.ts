@@ -20,7 +20,7 @@ export interface SweepRun {
    * Each Nx task and the sweep indices it stands for: one (`slurm-array--<i>`) or all of them
    * (a project.json target whose options are the sweep).
    */
-  tasks: Map<string, number[]>;
+  tasks: Map<string, readonly number[]>;
   request: SweepRequest;
 }
 

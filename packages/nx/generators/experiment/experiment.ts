@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   addProjectConfiguration,
@@ -62,7 +61,8 @@ export async function experimentGenerator(tree: Tree, options: ExperimentGenerat
 
   addProjectConfiguration(tree, name, { root: projectRoot, projectType: 'application', tags: ['experiment'] });
   writeJson(tree, join(projectRoot, SWEEP_CONFIG_FILE), starterSweep(projectRoot, options.cluster));
-  generateFiles(tree, templatesFolder(), projectRoot, {
+  // the templates sit beside this file: copied next to the compiled generator by npm run build (scripts/copy-assets.ts)
+  generateFiles(tree, join(__dirname, 'files'), projectRoot, {
     tmpl: '',
     name,
     projectRoot,
@@ -104,12 +104,4 @@ function projectRootOf(directory: string | undefined, name: string): string {
 /** A cluster the sweep names must exist; the same check, and message, as when the sweep runs. */
 function checkCluster(tree: Tree, cluster: string): void {
   resolveCluster({ flag: cluster }, parsePluginOptions(readPluginOptions(tree)), 'nx.json');
-}
-
-/** Beside this file when run from source (tests); from dist/, in the package's packages/ tree (package.json "files"). */
-function templatesFolder(): string {
-  const beside = join(__dirname, 'files');
-  return existsSync(beside)
-    ? beside
-    : join(__dirname, '..', '..', '..', '..', '..', 'packages', 'nx', 'generators', 'experiment', 'files');
 }
