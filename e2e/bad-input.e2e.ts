@@ -116,7 +116,7 @@ describe('bad input and unsafe files', () => {
     const typed = await nx('run', 'inline:typed');
     expect(typed.code).not.toBe(0);
     const message =
-      /experiments\/inline\/project\.json \(target typed\): maxConcurrent: expected an integer, found "two"/;
+      /experiments\/inline\/project\.json \(target typed\): maxConcurrent: expected a number, found "two"/;
     expect(output(typed)).toMatch(message);
     expect(occurrences(typed, message)).toBe(1);
     expect(output(typed)).not.toMatch(/UnhandledPromiseRejection|SchemaError|\n\s+at /);

@@ -93,7 +93,13 @@ describe('arrayExecutorJsonSchema', () => {
       'dryRun',
       'index',
     ]);
-    expect(schema.properties?.force).toMatchObject({ type: 'boolean', description: expect.any(String) });
+    expect(schema.properties?.force).toEqual({ description: expect.any(String) });
+  });
+
+  it('leaves every check to the zod schema, whose messages name project.json, the target and the field', () => {
+    expect(schema.additionalProperties).toBe(true);
+    for (const [name, property] of Object.entries(schema.properties ?? {}))
+      expect([name, Object.keys(property)]).toEqual([name, ['description']]);
   });
 
   it('requires nothing, since a target may take its sweep from slurm.json', () => {

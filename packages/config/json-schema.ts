@@ -10,16 +10,28 @@ export function sweepJsonSchema(): Record<string, unknown> {
 }
 
 /**
- * schema.json of the `nx-slurm:array` executor, in the form Nx reads (`"version": 2`). Nothing
- * is required there: a target without `command` takes its sweep from the project's slurm.json.
+ * schema.json of the `nx-slurm:array` executor, in the form Nx reads (`"version": 2`): each
+ * option with its description and nothing Nx would check. Nx validates executor options
+ * against this file before the executor runs, and in batch mode a mismatch crashes the batch
+ * with a stack trace; the zod schema checks them instead, with messages that name
+ * project.json, the target and the field. Nothing is required: a target without `command`
+ * takes its sweep from the project's slurm.json.
  */
 export function arrayExecutorJsonSchema(): Record<string, unknown> {
-  const {
-    $schema: _dialect,
-    required: _required,
-    ...schema
-  } = z.toJSONSchema(arrayExecutorOptionsSchema, { io: 'input' });
-  return { version: 2, title: 'nx-slurm array executor', ...schema };
+  const { description, properties } = z.toJSONSchema(arrayExecutorOptionsSchema, { io: 'input' }) as {
+    description?: string;
+    properties: Record<string, { description?: string }>;
+  };
+  return {
+    version: 2,
+    title: 'nx-slurm array executor',
+    description,
+    type: 'object',
+    properties: Object.fromEntries(
+      Object.entries(properties).map(([name, property]) => [name, { description: property.description }]),
+    ),
+    additionalProperties: true,
+  };
 }
 
 type JsonSchemaNode = {

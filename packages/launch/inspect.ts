@@ -65,7 +65,7 @@ export async function currentResults(
 export async function cancelSweep(
   sweep: PreparedSweep,
   session: () => Promise<Session>,
-  indices?: number[],
+  indices?: readonly number[],
 ): Promise<LedgerEntry[]> {
   const latest = latestEntries(sweep.items, sweep.ledger);
   const targets = (

@@ -7,7 +7,6 @@ import {
   type CreateDependenciesContext,
   type CreateNodesContextV2,
 } from '@nx/devkit';
-import { ConfigError } from '../config';
 import { createDependencies, createNodes, createNodesV2 } from './plugin';
 
 const [glob, createNodesFunction] = createNodesV2;
@@ -99,36 +98,75 @@ describe('nx-slurm plugin', () => {
       expect(result.projects!['experiments/orphan'].name).toBe('orphan');
     });
 
-    it('refuses an invalid slurm.json with an error naming the file and the field', async () => {
+    /** The targets a project gets from these files, and the reason each carries when refused. */
+    const refusalsOf = async (files: string[], options?: Record<string, unknown>) => {
+      const results = await createNodesFunction(files, options, context());
+      return Object.fromEntries(
+        results.map(([file, result]) => {
+          const [project] = Object.values(result.projects!);
+          return [
+            file,
+            Object.fromEntries(Object.entries(project.targets!).map(([name, t]) => [name, t.options?.refusedBecause])),
+          ];
+        }),
+      );
+    };
+
+    it('refuses an invalid slurm.json in its own project only: it keeps its targets, each failing with the error', async () => {
       write('good/slurm.json', { command: 'run', args: ['a'] });
       write('bad/slurm.json', { command: 'run', matrix: { lr: [0.1, null] } });
 
-      const aggregate = await createNodesError(['good/slurm.json', 'bad/slurm.json']);
+      const refusals = await refusalsOf(['good/slurm.json', 'bad/slurm.json']);
 
-      // createNodesFromFiles aggregates per-file errors and keeps the results of the valid files
-      expect(aggregate).toBeInstanceOf(AggregateCreateNodesError);
-      expect(aggregate.errors).toHaveLength(1);
-      const [file, cause] = aggregate.errors[0];
-      expect(file).toBe('bad/slurm.json');
-      expect(cause).toBeInstanceOf(ConfigError);
-      expect(cause.message).toContain('bad/slurm.json: matrix.lr[1]: expected');
-      expect(aggregate.partialResults.map(([f]) => f)).toEqual(['good/slurm.json']);
+      expect(refusals['good/slurm.json']['slurm-array--0']).toBeUndefined();
+      expect(Object.keys(refusals['bad/slurm.json']).sort()).toEqual([
+        'slurm-array',
+        'slurm-bundle',
+        'slurm-cancel',
+        'slurm-logs',
+        'slurm-status',
+        'slurm-submit',
+      ]);
+      for (const reason of Object.values(refusals['bad/slurm.json']))
+        expect(reason).toMatch(/^bad\/slurm\.json: matrix\.lr\[1\]: expected a number, string or boolean, found null/);
     });
 
     it('reports a JSON syntax error with its line and column', async () => {
       write('bad/slurm.json', '{\n  "command": "run",\n  "args": [1,]\n}');
 
-      const error = await createNodesError(['bad/slurm.json']);
+      const refusals = await refusalsOf(['bad/slurm.json']);
 
-      expect(error.errors[0][1].message).toMatch(/^bad\/slurm\.json:3:\d+: expected/);
+      expect(refusals['bad/slurm.json']['slurm-array']).toMatch(/^bad\/slurm\.json:3:\d+: expected/);
     });
 
     it('refuses invalid plugin options naming the field', async () => {
       write('exp/slurm.json', { command: 'run', args: ['a'] });
 
-      const error = await createNodesError(['exp/slurm.json'], { defaultCluster: 'nowhere' });
+      const refusals = await refusalsOf(['exp/slurm.json'], { defaultCluster: 'nowhere' });
 
-      expect(error.errors[0][1].message).toContain('defaultCluster');
+      expect(refusals['exp/slurm.json']['slurm-status']).toContain('defaultCluster');
+    });
+
+    it('refuses both projects of a jobName, naming each', async () => {
+      write('a/project.json', { name: 'a' });
+      write('a/slurm.json', { command: 'run', jobName: 'twin' });
+      write('b/slurm.json', { command: 'run', jobName: 'twin' });
+      write('c/slurm.json', { command: 'run' });
+
+      const refusals = await refusalsOf(['a/slurm.json', 'b/slurm.json', 'c/slurm.json']);
+
+      for (const file of ['a/slurm.json', 'b/slurm.json'])
+        expect(refusals[file]['slurm-array']).toContain(
+          'jobName "twin" is used by both a (a/slurm.json) and b (b/slurm.json)',
+        );
+      expect(refusals['c/slurm.json']['slurm-array--0']).toBeUndefined();
+    });
+
+    it('still fails the graph for what is not a configuration error', async () => {
+      mkdirSync(join(workspaceRoot, 'dir/slurm.json'), { recursive: true });
+      const error = await createNodesError(['dir/slurm.json']);
+      expect(error).toBeInstanceOf(AggregateCreateNodesError);
+      expect(error.errors[0][1].message).toMatch(/EISDIR/);
     });
   });
 
@@ -166,14 +204,20 @@ describe('nx-slurm plugin', () => {
       ]);
     });
 
-    it('refuses a library that is neither a folder nor a project, naming libraries[i]', async () => {
-      write('experiments/exp/slurm.json', { command: 'run', args: ['a'], libraries: ['no-such-lib'] });
+    it('draws no edge for a sweep whose configuration is refused, and keeps the other edges', async () => {
+      write('experiments/bad/slurm.json', { command: 'run', args: ['a'], libraries: ['no-such-lib'] });
+      write('experiments/broken/slurm.json', '{');
+      write('experiments/exp/slurm.json', { command: 'run', args: ['a'], libraries: ['lib'] });
+      const ctx = projectsContext({
+        bad: 'experiments/bad',
+        broken: 'experiments/broken',
+        exp: 'experiments/exp',
+        lib: 'libs/lib',
+      });
 
-      await expect(async () =>
-        createDependencies(undefined, projectsContext({ exp: 'experiments/exp' })),
-      ).rejects.toThrow(
-        'experiments/exp/slurm.json: libraries[0]: expected a workspace folder or an Nx project name, found "no-such-lib"',
-      );
+      expect(await createDependencies(undefined, ctx)).toEqual([
+        { source: 'exp', target: 'lib', sourceFile: 'experiments/exp/slurm.json', type: DependencyType.static },
+      ]);
     });
 
     it('adds nothing for projects without a slurm.json', async () => {

@@ -32,7 +32,7 @@ describe('sweep requests', () => {
     it('reads the project slurm.json when the options hold no command', () => {
       write('exp/slurm.json', { command: 'python train.py', args: ['--a 1'] });
 
-      const { config, file } = sweepConfigOf(root, 'exp', { index: 0 });
+      const { config, file } = sweepConfigOf(root, 'exp', { index: 0 }, 'slurm-array--0');
 
       expect(file).toBe('exp/slurm.json');
       expect(config).toMatchObject({ command: 'python train.py', args: ['--a 1'] });
@@ -41,30 +41,38 @@ describe('sweep requests', () => {
     it('prefers inline executor options holding a command, without the runtime flags', () => {
       write('exp/slurm.json', { command: 'from-slurm-json', args: ['x'] });
 
-      const { config, file } = sweepConfigOf(root, 'exp', {
-        command: 'python inline.py',
-        args: ['--b 2'],
-        cluster: 'local',
-        force: true,
-        dryRun: true,
-        index: 3,
-        stderr: true,
-        follow: false,
-      });
+      const { config, file } = sweepConfigOf(
+        root,
+        'exp',
+        {
+          command: 'python inline.py',
+          args: ['--b 2'],
+          cluster: 'local',
+          force: true,
+          dryRun: true,
+          index: 3,
+          stderr: true,
+          follow: false,
+        },
+        'sweep',
+      );
 
-      expect(file).toBe('exp/project.json');
+      expect(file).toBe('exp/project.json (target sweep)');
       expect(config).toMatchObject({ command: 'python inline.py', args: ['--b 2'], cluster: 'local' });
       for (const flag of ['force', 'dryRun', 'index', 'stderr', 'follow']) expect(config).not.toHaveProperty(flag);
     });
 
-    it('names project.json (executor options) and the field when inline options are invalid', () => {
-      expect(() => sweepConfigOf(root, 'exp', { command: 'run', retries: -1 })).toThrow(
-        /^exp\/project\.json \(executor options\): retries: expected/,
+    it('names project.json, the target and the field when inline options are invalid', () => {
+      expect(() => sweepConfigOf(root, 'exp', { command: 'run', retries: -1 }, 'sweep')).toThrow(
+        /^exp\/project\.json \(target sweep\): retries: expected/,
+      );
+      expect(() => sweepConfigOf(root, 'exp', { command: 'run', maxConcurrent: 'two' }, 'sweep')).toThrow(
+        'exp/project.json (target sweep): maxConcurrent: expected a number, found "two"',
       );
     });
 
     it('throws a ConfigError when there is neither a slurm.json nor a command', () => {
-      const error = catchError(() => sweepConfigOf(root, 'exp', {}));
+      const error = catchError(() => sweepConfigOf(root, 'exp', {}, 'slurm-status'));
       expect(error).toBeInstanceOf(ConfigError);
       expect(error).toMatchObject({ file: 'exp/slurm.json', found: 'neither' });
       expect(error.message).toContain('"command" in the executor options');
@@ -199,19 +207,26 @@ describe('sweep requests', () => {
       );
     });
 
-    it('selects one index, given as a number or a string', () => {
+    it('selects indices, given as a number or a list', () => {
       sweep();
       expect(sweepRequestOf(contextFor(), 'exp', { index: 2 }).indices).toEqual([2]);
-      expect(sweepRequestOf(contextFor(), 'exp', { index: '0' }).indices).toEqual([0]);
+      expect(sweepRequestOf(contextFor(), 'exp', { index: '0,2' }).indices).toEqual([0, 2]);
     });
 
-    it('refuses an index outside the sweep, negative or not an integer', () => {
+    it('refuses an index outside the sweep, saying which it has', () => {
       sweep();
       for (const index of [3, -1, 1.5, 'x']) {
         const error = catchError(() => sweepRequestOf(contextFor(), 'exp', { index }));
         expect(error).toBeInstanceOf(ConfigError);
-        expect(error).toMatchObject({ path: 'index', expected: 'an index from 0 to 2', found: String(index) });
+        expect(error).toMatchObject({ file: 'command line', path: '--index', found: expect.any(String) });
+        expect(error.message).toContain('exp has indices 0-2');
       }
+    });
+
+    it('fails a project createNodes refused with the reason it gave', () => {
+      expect(() => sweepRequestOf(contextFor(), 'exp', { refusedBecause: 'exp/slurm.json: matrix: expected' })).toThrow(
+        'exp/slurm.json: matrix: expected',
+      );
     });
 
     it('refuses an empty sweep before anything else', () => {

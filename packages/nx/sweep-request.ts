@@ -13,7 +13,8 @@ import {
 import type { SweepRequest } from '../launch';
 import { resolveLibraries, resolveSweep } from '../sweep';
 import { rawPluginOptions } from './plugin-entry';
-import { SWEEP_CONFIG_FILE } from './targets';
+import { indicesOfFlag } from './index-flag';
+import { REFUSED_OPTION, SWEEP_CONFIG_FILE } from './targets';
 import { workspaceView } from './workspace';
 
 /** Runtime flags every sweep executor accepts besides the sweep itself. */
@@ -25,7 +26,7 @@ export interface RunFlags {
   index?: number | string;
 }
 
-const RUN_FLAGS = ['force', 'dryRun', 'index', 'stderr', 'follow'];
+const RUN_FLAGS = ['force', 'dryRun', 'index', 'stderr', 'follow', REFUSED_OPTION];
 
 /** nx-slurm's entry in nx.json `plugins` (the one `nx g nx-slurm:init` writes). */
 export function pluginOptionsOf(nxJson: NxJsonConfiguration | undefined): PluginOptions {
@@ -40,16 +41,15 @@ export function sweepConfigOf(
   workspaceRoot: string,
   projectRoot: string,
   options: Record<string, unknown>,
+  target: string | undefined,
 ): { config: SweepConfig; file: string } {
   if (typeof options.command === 'string') {
     // Nx adds `__overrides_unparsed__` (the raw command line) to every executor's options
     const inline = Object.fromEntries(
       Object.entries(options).filter(([key]) => !RUN_FLAGS.includes(key) && !key.startsWith('__')),
     );
-    return {
-      config: parseSweepConfig(inline, `${join(projectRoot, 'project.json')} (executor options)`),
-      file: join(projectRoot, 'project.json'),
-    };
+    const file = `${join(projectRoot, 'project.json')}${target ? ` (target ${target})` : ''}`;
+    return { config: parseSweepConfig(inline, file), file };
   }
   const file = join(projectRoot, SWEEP_CONFIG_FILE);
   const path = join(workspaceRoot, file);
@@ -64,11 +64,22 @@ export function sweepConfigOf(
   return { config: parseSweepConfigText(readFileSync(path, 'utf8'), file), file };
 }
 
-/** The project's sweep resolved for the chosen cluster, with the runtime flags, for the launcher. */
-export function sweepRequestOf(context: ExecutorContext, projectName: string, options: RunFlags): SweepRequest {
+/**
+ * The project's sweep resolved for the chosen cluster, with the runtime flags, for the launcher.
+ * `target` names the target whose options may hold the sweep (in messages about them).
+ */
+export function sweepRequestOf(
+  context: ExecutorContext,
+  projectName: string,
+  options: RunFlags,
+  target = context.targetName,
+): SweepRequest {
+  // createNodes refused this project's sweep (plugin.ts) and said why
+  const refused = options[REFUSED_OPTION];
+  if (typeof refused === 'string') throw new Error(refused);
   const projects = context.projectsConfigurations?.projects ?? {};
   const projectRoot = projects[projectName]?.root ?? '';
-  const { config, file } = sweepConfigOf(context.root, projectRoot, options);
+  const { config, file } = sweepConfigOf(context.root, projectRoot, options, target);
   const cluster = resolveCluster(
     { flag: options.cluster, env: process.env.NX_SLURM_CLUSTER || undefined, config: config.cluster },
     pluginOptionsOf(context.nxJsonConfiguration),
@@ -77,22 +88,14 @@ export function sweepRequestOf(context: ExecutorContext, projectName: string, op
   const source = { config, file, projectName };
   const sweep = resolveSweep(source, cluster);
   const libraries = resolveLibraries(source, workspaceView(context.root, projects));
-  const index = options.index === undefined ? undefined : Number(options.index);
-  if (index !== undefined && !(Number.isInteger(index) && index >= 0 && index < sweep.vectors.length)) {
-    throw new ConfigError({
-      file,
-      path: 'index',
-      expected: `an index from 0 to ${sweep.vectors.length - 1}`,
-      found: String(options.index),
-    });
-  }
+  const indices = indicesOfFlag(options.index, sweep.jobName, sweep.vectors.length);
   return {
     ...sweep,
     workspaceRoot: context.root,
     projectRoot,
     libraries,
     cluster,
-    indices: index === undefined ? undefined : [index],
+    indices,
     force: options.force,
   };
 }

@@ -93,6 +93,31 @@ export function sweepTargets(input: SweepTargetsInput): Record<string, TargetCon
   };
 }
 
+/** The executor option a refused project's targets carry: why its sweep cannot run. */
+export const REFUSED_OPTION = 'refusedBecause';
+
+/**
+ * The targets of a project whose sweep is refused (an invalid slurm.json, a jobName another
+ * project has): the same names, so the project keeps its place in the graph and the other
+ * projects keep working, each failing with `reason` when run.
+ */
+export function refusedSweepTargets(reason: string): Record<string, TargetConfiguration> {
+  const refused = (executor: string): TargetConfiguration => ({
+    executor: `nx-slurm:${executor}`,
+    options: { [REFUSED_OPTION]: reason },
+    cache: false,
+    metadata: { technologies: ['slurm'], description: `Refused: ${reason.split('\n')[0]}` },
+  });
+  return {
+    [TARGETS.bundle]: refused('bundle'),
+    [TARGETS.array]: refused('array'),
+    [TARGETS.submit]: refused('submit'),
+    [TARGETS.status]: refused('status'),
+    [TARGETS.logs]: refused('logs'),
+    [TARGETS.cancel]: refused('cancel'),
+  };
+}
+
 export function targetGroups(vectors: ResolvedSweep['vectors']): Record<string, string[]> {
   return {
     'Slurm sweep': [

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import type { WorkspaceView } from '../sweep';
 
 /** The name Nx gives the project at `projectRoot` (project.json, then package.json), if any. */
@@ -19,6 +19,11 @@ export function workspaceView(workspaceRoot: string, projects: Record<string, { 
     isFolder: (path) => {
       const absolute = join(workspaceRoot, path);
       return existsSync(absolute) && statSync(absolute).isDirectory();
+    },
+    outsideTarget: (path) => {
+      const real = realpathSync(join(workspaceRoot, path));
+      const top = realpathSync(workspaceRoot);
+      return real === top || real.startsWith(top + sep) ? undefined : real;
     },
     projectRoots: new Map(Object.entries(projects).map(([name, project]) => [name, project.root])),
   };

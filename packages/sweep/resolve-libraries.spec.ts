@@ -1,8 +1,13 @@
 import { ConfigError, sweepConfigSchema } from '../config';
 import { libraryFolder, resolveLibraries, type WorkspaceView } from './resolve-libraries';
 
-const workspace = (folders: string[], projects: Record<string, string>): WorkspaceView => ({
-  isFolder: (path) => folders.includes(path),
+const workspace = (
+  folders: string[],
+  projects: Record<string, string>,
+  links: Record<string, string> = {},
+): WorkspaceView => ({
+  isFolder: (path) => folders.includes(path) || path in links,
+  outsideTarget: (path) => links[path],
   projectRoots: new Map(Object.entries(projects)),
 });
 
@@ -49,6 +54,22 @@ describe('resolveLibraries', () => {
     expect(resolveUnknown).toThrow(ConfigError);
     expect(resolveUnknown).toThrow(
       'experiments/exp/slurm.json: libraries[1]: expected a workspace folder or an Nx project name, found "nope"',
+    );
+  });
+
+  it.each(['../outside', '../../home/me/.ssh', '/etc', 'libs/../../x'])(
+    'refuses %j, outside the workspace',
+    (entry) => {
+      expect(() => resolve([entry], view)).toThrow(
+        `experiments/exp/slurm.json: libraries[0]: expected a folder inside the workspace, found ${JSON.stringify(entry)}; copy or move what it needs into the workspace`,
+      );
+    },
+  );
+
+  it('refuses a folder a symlink leads outside the workspace, saying where it leads', () => {
+    const linked = workspace([], {}, { 'libs/keys': '/home/me/.ssh' });
+    expect(() => resolve(['libs/keys'], linked)).toThrow(
+      'libraries[0]: expected a folder inside the workspace, found "libs/keys" (a symlink to /home/me/.ssh)',
     );
   });
 });

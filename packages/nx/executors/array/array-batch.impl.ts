@@ -22,9 +22,10 @@ export default async function* arrayBatch(
   overrides: ArrayOptions,
   context: ExecutorContext,
 ): AsyncGenerator<BatchResult> {
-  const { runs, invalid } = planRuns(Object.keys(inputs), taskGraph, inputs, overrides, context);
-  for (const task of invalid.tasks)
-    yield { task, result: { success: false, terminalOutput: `${invalid.messages.get(task)}\n` } };
+  const { runs, invalid, unselected } = planRuns(Object.keys(inputs), taskGraph, inputs, overrides, context);
+  for (const [task, message] of invalid) yield { task, result: { success: false, terminalOutput: `${message}\n` } };
+  // a success Nx caches under this --index only: the flag is part of every task's hash
+  for (const [task, line] of unselected) yield { task, result: { success: true, terminalOutput: `${line}\n` } };
   if (overrides.dryRun) {
     for (const run of runs) {
       const indices = [...new Set([...run.tasks.values()].flat())];
@@ -38,8 +39,10 @@ export default async function* arrayBatch(
 
 /**
  * Groups tasks into one sweep run per sweep: a project's slurm.json, or a target whose options
- * are the sweep (pure apart from reading slurm.json). A sweep whose configuration is invalid
- * fails its tasks with the validation message.
+ * are the sweep (pure apart from reading slurm.json). A `slurm-array--<i>` task stands for its
+ * own index whatever `--index` says (Nx forwards the flag to every index of `slurm-array`):
+ * `--index` selects which of them run, and the others are reported as not selected. A sweep
+ * whose configuration is invalid fails its tasks with the validation message.
  */
 export function planRuns(
   taskIds: string[],
@@ -47,7 +50,7 @@ export function planRuns(
   inputs: Record<string, ArrayOptions>,
   overrides: ArrayOptions,
   context: ExecutorContext,
-): { runs: SweepRun[]; invalid: { tasks: string[]; messages: Map<string, string> } } {
+): { runs: SweepRun[]; invalid: Map<string, string>; unselected: Map<string, string> } {
   const bySweep = new Map<string, string[]>();
   for (const id of taskIds) {
     const { project, target } = taskGraph.tasks[id].target;
@@ -55,25 +58,26 @@ export function planRuns(
     bySweep.set(sweep, [...(bySweep.get(sweep) ?? []), id]);
   }
   const runs: SweepRun[] = [];
-  const invalid = { tasks: [] as string[], messages: new Map<string, string>() };
+  const invalid = new Map<string, string>();
+  const unselected = new Map<string, string>();
   for (const ids of bySweep.values()) {
-    const { project } = taskGraph.tasks[ids[0]].target;
+    const { project, target } = taskGraph.tasks[ids[0]].target;
     try {
       const options = { ...inputs[ids[0]], ...overrides };
-      const request = sweepRequestOf(context, project, { ...options, index: undefined });
-      const everyIndex = request.vectors.map((_, index) => index);
+      const request = sweepRequestOf(context, project, { ...options, index: overrides.index }, target);
+      const selected = [...(request.indices ?? request.vectors.map((_, index) => index))];
       const tasks = new Map<string, number[]>();
       for (const id of ids) {
-        const index = inputs[id].index ?? indexOfTarget(taskGraph.tasks[id].target.target);
-        tasks.set(id, index === undefined ? everyIndex : [Number(index)]);
+        const own = indexOfTarget(taskGraph.tasks[id].target.target);
+        if (own === undefined) tasks.set(id, selected);
+        else if (selected.includes(own)) tasks.set(id, [own]);
+        else unselected.set(id, `${request.jobName}/${own}: not run (--index ${overrides.index} selects others)`);
       }
-      runs.push({ request, tasks });
+      if (tasks.size > 0) runs.push({ request: { ...request, indices: undefined }, tasks });
     } catch (error) {
-      for (const id of ids) {
-        invalid.tasks.push(id);
-        invalid.messages.set(id, (error as Error).message);
-      }
+      // the message once, with the first task; the others point at it
+      ids.forEach((id, k) => invalid.set(id, k === 0 ? (error as Error).message : `nx-slurm: not run: see ${ids[0]}`));
     }
   }
-  return { runs, invalid };
+  return { runs, invalid, unselected };
 }

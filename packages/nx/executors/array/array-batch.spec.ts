@@ -55,8 +55,45 @@ describe('planRuns: the tasks of one batch grouped into one array per sweep', ()
       ['exp', { 'exp:slurm-array--0': [0], 'exp:slurm-array--2': [2] }],
       ['inline', { 'inline:sweep': [0, 1] }],
     ]);
-    expect(invalid.tasks).toEqual(['broken:slurm-array--0']);
-    expect(invalid.messages.get('broken:slurm-array--0')).toMatch(/broken\/slurm\.json: matrix\.lr: expected/);
+    expect([...invalid.keys()]).toEqual(['broken:slurm-array--0']);
+    expect(invalid.get('broken:slurm-array--0')).toMatch(/broken\/slurm\.json: matrix\.lr: expected/);
+  });
+
+  it('runs only the indices --index names, whatever index Nx forwarded to each task, and says so for the others', () => {
+    write('exp/slurm.json', { command: 'python train.py', args: ['--a 1', '--a 2', '--a 3'] });
+    // `nx run exp:slurm-array --index 1` forwards index 1 to every slurm-array--<i>
+    const inputs: Record<string, ArrayOptions> = {
+      'exp:slurm-array--0': { index: 1 },
+      'exp:slurm-array--1': { index: 1 },
+      'exp:slurm-array--2': { index: 1 },
+    };
+    const ids = Object.keys(inputs);
+
+    const { runs, unselected } = planRuns(ids, graphOf(ids), inputs, { index: 1 }, context());
+
+    expect(runs.map((run) => Object.fromEntries(run.tasks))).toEqual([{ 'exp:slurm-array--1': [1] }]);
+    expect(Object.fromEntries(unselected)).toEqual({
+      'exp:slurm-array--0': 'exp/0: not run (--index 1 selects others)',
+      'exp:slurm-array--2': 'exp/2: not run (--index 1 selects others)',
+    });
+  });
+
+  it('refuses an --index outside the sweep once, the other tasks pointing at it', () => {
+    write('exp/slurm.json', { command: 'python train.py', args: ['--a 1', '--a 2'] });
+    const inputs: Record<string, ArrayOptions> = {
+      'exp:slurm-array--0': { index: 5 },
+      'exp:slurm-array--1': { index: 5 },
+    };
+    const ids = Object.keys(inputs);
+
+    const { runs, invalid } = planRuns(ids, graphOf(ids), inputs, { index: 5 }, context());
+
+    expect(runs).toEqual([]);
+    expect(Object.fromEntries(invalid)).toEqual({
+      'exp:slurm-array--0':
+        'command line: --index: expected indices of the sweep, found 5; exp has indices 0-1; there is no index 5',
+      'exp:slurm-array--1': 'nx-slurm: not run: see exp:slurm-array--0',
+    });
   });
 
   it('applies the command-line overrides (cluster, force) to the whole run', () => {

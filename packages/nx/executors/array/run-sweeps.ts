@@ -96,9 +96,11 @@ async function* streamRun(
       }
     }
   } catch (error) {
-    const message = (error as Error).message ?? String(error);
-    log(`${jobName}: ${message}`);
-    for (const task of run.tasks.keys()) if (!reported.has(task)) yield failure(task, message, startTime);
+    // printed once: with the first task not reported yet, which the others point at
+    const message = `${jobName}: ${(error as Error).message ?? String(error)}`;
+    const unreported = [...run.tasks.keys()].filter((task) => !reported.has(task));
+    for (const [k, task] of unreported.entries())
+      yield failure(task, k === 0 ? message : `nx-slurm: not run: see ${unreported[0]}`, startTime);
   }
 }
 

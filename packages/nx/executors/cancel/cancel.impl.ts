@@ -8,9 +8,8 @@ export default function cancelExecutor(options: RunFlags, context: ExecutorConte
   return withSweep(
     options,
     context,
-    async (sweep, session) => {
-      const indices = options.index === undefined ? undefined : [Number(options.index)];
-      const cancelled = await cancelSweep(sweep, session, indices);
+    async (sweep, session, selected) => {
+      const cancelled = await cancelSweep(sweep, session, selected);
       print(
         cancelled.length === 0
           ? `${sweep.request.jobName}: nothing queued or running to cancel.`

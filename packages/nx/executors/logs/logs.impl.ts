@@ -14,13 +14,15 @@ export default function logsExecutor(options: LogsOptions, context: ExecutorCont
   return withSweep(
     options,
     context,
-    async (sweep, session) => {
-      if (options.index === undefined) {
-        process.stderr.write(`nx-slurm: which index? \`nx run ${context.projectName}:${TARGETS.logs} --index 0\`\n`);
+    async (sweep, session, selected) => {
+      if (selected?.length !== 1) {
+        process.stderr.write(
+          `nx-slurm: ${selected ? 'one index at a time' : 'which index?'} \`nx run ${context.projectName}:${TARGETS.logs} --index 0\`\n`,
+        );
         return false;
       }
       const request = {
-        index: Number(options.index),
+        index: selected[0],
         stream: options.stderr ? ('stderr' as const) : ('stdout' as const),
         follow: options.follow ?? false,
       };
