@@ -229,9 +229,11 @@ describe('bad input and unsafe files', () => {
     const text = output(bundle);
     expect(occurrences(bundle, /left out \d+ secret-looking file/)).toBe(1);
     expect(text).toMatch(
-      /left out 6 secret-looking file\(s\) \(\.env, \.env\.local, \.npmrc, certs\/server\.pem, conf\/\.netrc, id_rsa\)/,
+      /left out 6 secret-looking file\(s\) from the bundle of experiments\/secrets \(\.env, \.env\.local, \.npmrc, certs\/server\.pem, conf\/\.netrc, id_rsa\): name them in "include"/,
     );
-    expect(text).toMatch(/left out deploy-key: a symlink to a file outside the workspace/);
+    expect(text).toMatch(
+      /left out deploy-key from the bundle of experiments\/secrets: a symlink to a file outside the workspace/,
+    );
     const dist = path.join(ws.dir, 'dist/nx-slurm/experiments/secrets');
     const manifest = JSON.parse(readFileSync(path.join(dist, 'manifest.json'), 'utf8'));
     const tarball = path.join(dist, `project-${manifest.project.sha256.slice(0, 12)}.tar.gz`);

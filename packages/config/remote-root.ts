@@ -20,7 +20,8 @@ const USER_NAME = /^[A-Za-z_][A-Za-z0-9._-]*\$?$/;
  */
 export function remoteRootProblem(root: string): string | undefined {
   if (root.includes(':')) return 'a path without ":" (the bundles under it go on PYTHONPATH, which ":" separates)';
-  if (/[\0-\x1f\x7f]/.test(root)) return 'a path without control characters (newlines, tabs)';
+  if ([...root].some((char) => char < ' ' || char === '\x7f'))
+    return 'a path without control characters (newlines, tabs)';
   const variable = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/.exec(root);
   if (variable && !/^\$(HOME|\{HOME\})(\/|$)/.test(root))
     return 'a path whose only variable is a leading $HOME (nothing else is expanded)';

@@ -21,7 +21,12 @@ describe('exportBundles', () => {
     }
     const project = await bundleProject({ root: join(dir, 'exp') });
     const library = await bundleProject({ root: join(dir, 'metrics') });
-    const sweep = { project, libraries: [{ name: '@lab/metrics', bundle: library }] } as unknown as PreparedSweep;
+    const notice = 'nx-slurm: exp: left out 1 secret-looking file(s) from the bundle of exp (.env): ...';
+    const sweep = {
+      project,
+      libraries: [{ name: '@lab/metrics', bundle: library }],
+      notices: [notice],
+    } as unknown as PreparedSweep;
     const outDir = join(dir, 'dist', 'nx-slurm', 'exp');
 
     const lines = await exportBundles(sweep, outDir);
@@ -36,6 +41,7 @@ describe('exportBundles', () => {
       '@lab/metrics': { sha256: library.sha256, files: 1, bytes: library.bytes },
     });
     expect(lines).toEqual([
+      notice,
       `project: 1 files, ${project.bytes} bytes, sha256 ${project.sha256} -> ${projectFile}`,
       `@lab/metrics: 1 files, ${library.bytes} bytes, sha256 ${library.sha256} -> ${libraryFile}`,
     ]);

@@ -4,7 +4,7 @@ import type { PreparedSweep } from './prepare';
 
 /**
  * Writes the bundles a launch would ship into `outDir`, with a `manifest.json` of their hashes;
- * returns one line per bundle written.
+ * returns the bundles' notices (what they left out), then one line per bundle written.
  */
 export async function exportBundles(sweep: PreparedSweep, outDir: string): Promise<string[]> {
   await mkdir(outDir, { recursive: true });
@@ -12,7 +12,7 @@ export async function exportBundles(sweep: PreparedSweep, outDir: string): Promi
     { name: 'project', bundle: sweep.project },
     ...sweep.libraries.map((l) => ({ name: l.name, bundle: l.bundle })),
   ];
-  const lines: string[] = [];
+  const lines: string[] = [...sweep.notices];
   for (const { name, bundle } of bundles) {
     const file = `${name.replace(/[^A-Za-z0-9._-]+/g, '_')}-${bundle.sha256.slice(0, 12)}.tar.gz`;
     await writeFile(join(outDir, file), bundle.data);

@@ -38,7 +38,7 @@ class FakeScheduler implements Scheduler {
   readonly pollIntervalMs = { min: 1, max: 5 };
   readonly submits: SubmitRequest[] = [];
   readonly polls: ArrayJob[][] = [];
-  readonly cancels: ArrayJob[][] = [];
+  readonly cancels: { jobs: ArrayJob[]; only?: { jobId: string; taskId: number }[] }[] = [];
   script: Script = {};
   /** Called after each submission, as the job would run: write exit markers, logs. */
   onSubmit?: (request: SubmitRequest, jobId: string) => Promise<void> | void;
@@ -75,8 +75,8 @@ class FakeScheduler implements Scheduler {
     return statuses;
   }
 
-  async cancel(jobs: ArrayJob[]): Promise<void> {
-    this.cancels.push(jobs);
+  async cancel(jobs: ArrayJob[], only?: { jobId: string; taskId: number }[]): Promise<void> {
+    this.cancels.push({ jobs, only });
   }
 
   /** Submissions and polls since the given counts (for one launch among several). */
@@ -369,6 +369,40 @@ describe('launchSweep: first launch', () => {
     expect(results.map((r) => r.index)).toEqual([2]);
     const runDir = fake.submits[0].runDir;
     expect(await readdir(join(runDir, 'args'))).toEqual(['2']);
+  });
+});
+
+describe('launchSweep: elements that can never start', () => {
+  it("shows Slurm's pending reasons while waiting, and cancels and fails an element that can never start", async () => {
+    fake.script = {
+      0: [{ state: 'PENDING', reason: 'Priority' }, 'RUNNING', { state: 'COMPLETED', exitCode: 0 }],
+      1: [
+        { state: 'PENDING', reason: 'None' },
+        { state: 'PENDING', reason: 'PartitionConfig' },
+      ],
+      2: [
+        { state: 'PENDING', reason: 'Resources' },
+        { state: 'COMPLETED', exitCode: 0 },
+      ],
+    };
+    const { results, logs } = await launch(request());
+
+    expect(progressLines(logs)[0]).toBe('exp: 0/3 done, 0 running, 3 pending (Priority, Resources), 0 failed');
+    expect(byIndex(results).get(1)).toMatchObject({ state: 'FAILED', reason: 'PartitionConfig' });
+    expect(fake.cancels).toEqual([
+      { jobs: [{ jobId: '100', offset: 0, taskIds: [1] }], only: [{ jobId: '100', taskId: 1 }] },
+    ]);
+    const ledger = await readLedger();
+    expect(Object.values(ledger.entries).find((e) => e.runIndex === 1)).toMatchObject({
+      state: 'FAILED',
+      reason: 'PartitionConfig',
+    });
+    expect(fake.polls.every((jobs) => jobs.flatMap((j) => j.taskIds).length > 0)).toBe(true);
+    // a rerun submits it again (with whatever resources slurm.json says by then)
+    fake.script = {};
+    const rerun = await launch(request());
+    expect(fake.submits.at(-1)?.taskIds).toEqual([1]);
+    expect(byIndex(rerun.results).get(1)?.state).toBe('COMPLETED');
   });
 });
 

@@ -8,12 +8,21 @@ import {
   encodeEnv,
   isFinal,
   isTransient,
+  neverStartsBecause,
   renderJobScript,
   type ElementStatus,
   type SlurmState,
 } from '../slurm';
 import { RemoteScriptError, runRemoteScript } from '../transport';
-import { endedWithoutRecord, jobsOf, resubmitted, withExitCode, withStatus, type LedgerEntry } from './ledger';
+import {
+  endedWithoutRecord,
+  jobsOf,
+  neverStarted,
+  resubmitted,
+  withExitCode,
+  withStatus,
+  type LedgerEntry,
+} from './ledger';
 import { planLaunch, type LaunchPlan, type SweepIndex } from './plan';
 import { recoverIfEmpty } from './recover';
 import type { PreparedSweep } from './prepare';
@@ -21,7 +30,7 @@ import { newRunId, runFiles } from './remote-layout';
 import { CREATE_RUN, RECORD_JOB, TAILS, parseTails } from './remote-scripts';
 import { ensureBundles } from './ship';
 import { consumedUploads, uploadFile } from './upload';
-import { countStates, formatDuration, progressLine, type IndexResult } from './report';
+import { countStates, formatDuration, pendingReasons, progressLine, type IndexResult } from './report';
 import type { Session } from './session';
 
 export interface LaunchOptions {
@@ -85,6 +94,8 @@ async function submitRun(
 ): Promise<Tracked[]> {
   const { request } = sweep;
   const { transport, layout } = session;
+  // said where the bundles ship: what was left out of them, or that one is empty
+  sweep.notices.forEach(options.log);
   await ensureBundles(
     session,
     [
@@ -240,6 +251,8 @@ async function* watch(
     let changed = false;
     for (const t of open)
       changed = (await observe(t, statuses.get(elementKey(t.entry.jobId, t.entry.taskId)), transport)) || changed;
+    const hopeless = open.filter((t) => t.entry.state === 'PENDING' && neverStartsBecause(t.entry.reason));
+    if (hopeless.length > 0) await giveUp(session, hopeless, options);
 
     const retry = open.filter((t) => isTransient(t.entry.state) && t.entry.attempts <= retries);
     if (retry.length > 0) await resubmit(sweep, session, retry, options);
@@ -248,12 +261,16 @@ async function* watch(
     open = open.filter((t) => !isFinal(t.entry.state));
     const endings = finished.length > 0 ? await fetchEndings(transport, finished) : [];
     // after fetchEndings: exit codes read from the markers belong in the ledger too
-    if (changed || retry.length > 0) await sweep.ledgerFile.save(tracked.map((t) => t.entry));
+    if (changed || retry.length > 0 || hopeless.length > 0) await sweep.ledgerFile.save(tracked.map((t) => t.entry));
     for (const [k, t] of finished.entries()) {
       settled.push(t.entry.state);
       yield { ...resultOf(t.item, t.entry, false), ...endings[k] };
     }
-    const line = progressLine(jobName, countStates([...settled, ...open.map((t) => t.entry.state)]));
+    const line = progressLine(
+      jobName,
+      countStates([...settled, ...open.map((t) => t.entry.state)]),
+      pendingReasons(open.map((t) => t.entry)),
+    );
     if (line !== lastProgress || Date.now() - lastPrintedAt > HEARTBEAT_MS) {
       // unchanged for long: say so, so a quiet terminal is not mistaken for a hang
       options.log(
@@ -293,6 +310,25 @@ async function observe(
     }
   }
   return JSON.stringify(t.entry) !== before;
+}
+
+/**
+ * Cancels elements that Slurm accepted but can never start (PartitionConfig: more CPUs than a
+ * node has), which would otherwise wait forever, and fails them with Slurm's reason.
+ */
+async function giveUp(session: Session, hopeless: Tracked[], options: LaunchOptions): Promise<void> {
+  const entries = hopeless.map((t) => t.entry);
+  await session.scheduler
+    .cancel(
+      jobsOf(entries),
+      entries.map(({ jobId, taskId }) => ({ jobId, taskId })),
+    )
+    .catch((error: Error) =>
+      options.log(
+        `nx-slurm: could not cancel ${entries.map((e) => `${e.jobId}_${e.taskId}`).join(', ')}, which can never start (${error.message}); cancel them with slurm-cancel`,
+      ),
+    );
+  for (const t of hopeless) t.entry = neverStarted(t.entry);
 }
 
 async function resubmit(
@@ -367,6 +403,7 @@ export function resultOf(item: SweepIndex, entry: LedgerEntry, fromLedger: boole
     runIndex: entry.runIndex,
     start: entry.start,
     end: entry.end,
+    reason: entry.reason,
     fromLedger,
   };
 }

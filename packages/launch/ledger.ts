@@ -13,7 +13,7 @@ const STALE_LOCK_MS = 30_000;
  * where it ran, and its element's last known status (jobId, taskId, state, exit code, node, times).
  * Entries are values: the functions below return changed copies, and LedgerFile.save records them.
  */
-export interface LedgerEntry extends Readonly<Omit<ElementStatus, 'reason' | 'folded'>> {
+export interface LedgerEntry extends Readonly<Omit<ElementStatus, 'folded'>> {
   readonly fingerprint: string;
   readonly argv: readonly string[];
   readonly runId: string;
@@ -53,7 +53,17 @@ export function withStatus(entry: LedgerEntry, status: ElementStatus): LedgerEnt
     node: status.node ?? entry.node,
     start: status.start ?? entry.start,
     end: status.end ?? entry.end,
+    // the reason of the state it is in now (Priority while pending), not of an earlier one
+    reason: status.reason,
   };
+}
+
+/**
+ * An element Slurm holds pending for a reason that never clears (slurm/pending-reasons.ts), once
+ * nx-slurm has cancelled it: failed, keeping the reason, so a rerun submits it again.
+ */
+export function neverStarted(entry: LedgerEntry): LedgerEntry {
+  return { ...entry, state: 'FAILED' };
 }
 
 /** The exit code the job's own marker holds, for an element the scheduler reported without one. */

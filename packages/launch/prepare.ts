@@ -3,6 +3,7 @@ import { bundleProject, type Bundle } from '../bundle';
 import type { ResolvedCluster } from '../config';
 import { timeLimitSeconds } from '../slurm';
 import { fingerprint, type ResolvedLibrary, type ResolvedSweep } from '../sweep';
+import { bundleNotices } from './bundle-notices';
 import { LedgerFile, type Ledger } from './ledger';
 import { planLaunch, type LaunchPlan, type SweepIndex } from './plan';
 
@@ -24,6 +25,8 @@ export interface PreparedSweep {
   readonly request: SweepRequest;
   readonly project: Bundle;
   readonly libraries: readonly { readonly name: string; readonly bundle: Bundle }[];
+  /** What the bundles left out on purpose or hold nothing of, one line each, for the user. */
+  readonly notices: readonly string[];
   /** The wall-clock limit the `local` scheduler enforces (Slurm reads `--time` from the script). */
   readonly timeLimitSeconds?: number;
   /** The requested indices with their fingerprints. */
@@ -41,14 +44,18 @@ const SWEEP_DESCRIPTION_FILES = ['slurm.json', 'project.json'];
 /** Bundles, fingerprints and the plan: everything decided before any connection is opened. */
 export async function prepareSweep(request: SweepRequest): Promise<PreparedSweep> {
   const { vectors, command, env, setup, resources } = request;
+  // symlinks may lead anywhere inside the workspace, never beside it (bundle/list-files.ts)
+  const boundary = request.workspaceRoot;
   const project = await bundleProject({
     root: join(request.workspaceRoot, request.projectRoot),
     exclude: [...request.exclude, ...SWEEP_DESCRIPTION_FILES],
+    include: [...request.include],
+    boundary,
   });
   const libraries = await Promise.all(
     request.libraries.map(async (library) => ({
       name: library.name,
-      bundle: await bundleProject({ root: join(request.workspaceRoot, library.root) }),
+      bundle: await bundleProject({ root: join(request.workspaceRoot, library.root), boundary }),
     })),
   );
   const bundleHashes = [project.sha256, ...libraries.map((l) => l.bundle.sha256)];
@@ -82,6 +89,14 @@ export async function prepareSweep(request: SweepRequest): Promise<PreparedSweep
     request,
     project,
     libraries,
+    notices: bundleNotices(request.jobName, [
+      { folder: request.projectRoot || '.', bundle: project, isProject: true },
+      ...request.libraries.map((library, k) => ({
+        folder: library.root,
+        bundle: libraries[k].bundle,
+        isProject: false,
+      })),
+    ]),
     timeLimitSeconds: resources.time === undefined ? undefined : timeLimitSeconds(resources.time),
     items,
     ledgerFile,

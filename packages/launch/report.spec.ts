@@ -4,6 +4,7 @@ import {
   elapsedSeconds,
   formatDuration,
   indexSummary,
+  pendingReasons,
   progressLine,
   resultsTable,
   type IndexResult,
@@ -61,6 +62,21 @@ describe('progressLine', () => {
       progressLine('mnist', countStates(['COMPLETED', 'RUNNING', 'PENDING', 'FAILED', 'COMPLETED', 'RUNNING'])),
     ).toBe('mnist: 2/6 done, 2 running, 1 pending, 1 failed');
   });
+
+  it("adds Slurm's reasons for the pending elements, each once", () => {
+    const elements = [
+      { state: 'PENDING' as const, reason: 'Resources' },
+      { state: 'PENDING' as const, reason: 'Priority' },
+      { state: 'PENDING' as const, reason: 'Resources' },
+      { state: 'PENDING' as const, reason: 'None' },
+      { state: 'RUNNING' as const, reason: 'None' },
+      { state: 'FAILED' as const, reason: 'PartitionConfig' },
+    ];
+    expect(pendingReasons(elements)).toEqual(['Priority', 'Resources']);
+    expect(progressLine('mnist', countStates(elements.map((e) => e.state)), pendingReasons(elements))).toBe(
+      'mnist: 0/6 done, 1 running, 4 pending (Priority, Resources), 1 failed',
+    );
+  });
 });
 
 describe('formatDuration', () => {
@@ -113,6 +129,17 @@ describe('resultsTable', () => {
     // columns line up: every row's state starts where the header's does
     const stateColumn = lines[0].indexOf('state');
     for (const line of lines.slice(1)) expect(line.slice(stateColumn)).toMatch(/^(COMPLETED|RUNNING|FAILED)/);
+  });
+
+  it("shows Slurm's reason beside a state that is not success", () => {
+    const rows = resultsTable([
+      result(0, { state: 'PENDING', reason: 'Priority', exitCode: undefined }),
+      result(1, { state: 'FAILED', reason: 'PartitionConfig', exitCode: undefined }),
+      result(2, { reason: 'None' }),
+    ]).split('\n');
+    expect(rows[1]).toMatch(/\sPENDING \(Priority\)\s/);
+    expect(rows[2]).toMatch(/\sFAILED \(PartitionConfig\)\s/);
+    expect(rows[3]).toMatch(/\sCOMPLETED\s/);
   });
 
   it('shows arguments as a shell would read them and cuts long ones at 60 characters with an ellipsis', () => {

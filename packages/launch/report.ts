@@ -16,6 +16,8 @@ export interface IndexResult {
   runIndex: number;
   start?: string;
   end?: string;
+  /** Slurm's reason: why it is pending, or why it could never start. */
+  reason?: string;
   /** Completed in an earlier launch with the same fingerprint: not run again. */
   fromLedger: boolean;
   stdoutTail?: string;
@@ -41,9 +43,18 @@ export function countStates(states: SlurmState[]): ProgressCounts {
   return counts;
 }
 
-/** `fine-tune-mlp: 4/10 done, 3 running, 2 pending, 1 failed` */
-export function progressLine(jobName: string, c: ProgressCounts): string {
-  return `${jobName}: ${c.done}/${c.total} done, ${c.running} running, ${c.pending} pending, ${c.failed} failed`;
+/** Slurm's reasons for the elements still pending, each once ("None" says nothing). */
+export function pendingReasons(elements: readonly { state: SlurmState; reason?: string }[]): string[] {
+  const reasons = elements
+    .filter((e) => (e.state === 'PENDING' || e.state === 'REQUEUED') && e.reason && e.reason !== 'None')
+    .map((e) => e.reason!);
+  return [...new Set(reasons)].sort();
+}
+
+/** `fine-tune-mlp: 4/10 done, 3 running, 2 pending (Priority, Resources), 1 failed` */
+export function progressLine(jobName: string, c: ProgressCounts, reasons: readonly string[] = []): string {
+  const pending = reasons.length > 0 ? `${c.pending} pending (${reasons.join(', ')})` : `${c.pending} pending`;
+  return `${jobName}: ${c.done}/${c.total} done, ${c.running} running, ${pending}, ${c.failed} failed`;
 }
 
 export function elapsedSeconds(start?: string, end?: string): number | undefined {
@@ -73,7 +84,11 @@ export function resultsTable(results: IndexResult[]): string {
     .map((r) => [
       String(r.index),
       truncate(formatArgv(r.argv), MAX_ARGS_WIDTH),
-      r.fromLedger ? `${r.state} (earlier run)` : r.state,
+      r.fromLedger
+        ? `${r.state} (earlier run)`
+        : r.reason && !isSuccess(r.state)
+          ? `${r.state} (${r.reason})`
+          : r.state,
       r.exitCode === undefined ? '-' : String(r.exitCode),
       formatDuration(elapsedSeconds(r.start, r.end)),
       r.node ?? '-',

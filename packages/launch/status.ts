@@ -1,6 +1,6 @@
 import { currentResults } from './inspect';
 import type { PreparedSweep } from './prepare';
-import { countStates, progressLine, resultsTable } from './report';
+import { countStates, pendingReasons, progressLine, resultsTable } from './report';
 import type { Session } from './session';
 
 /**
@@ -15,7 +15,10 @@ export async function sweepStatus(
   const results = await currentResults(sweep, session, log);
   if (results.length === 0) return undefined;
   const counts = countStates(results.map((r) => r.state));
-  const lines = [resultsTable(results), progressLine(sweep.request.jobName, { ...counts, total: sweep.items.length })];
+  const lines = [
+    resultsTable(results),
+    progressLine(sweep.request.jobName, { ...counts, total: sweep.items.length }, pendingReasons(results)),
+  ];
   const neverRun = sweep.items.length - results.length;
   if (neverRun > 0) lines.push(`${neverRun} index(es) never submitted.`);
   return lines;

@@ -31,6 +31,8 @@ export interface ResolvedSweep {
   readonly retries: number;
   /** Globs of project files left out of the bundle. */
   readonly exclude: readonly string[];
+  /** Globs of project files shipped although they look like secrets. */
+  readonly include: readonly string[];
 }
 
 /**
@@ -64,5 +66,6 @@ export function resolveSweep(source: SweepSource, cluster?: ResolvedCluster): Re
     maxConcurrent: config.maxConcurrent,
     retries: config.retries,
     exclude: config.exclude ?? [],
+    include: config.include ?? [],
   };
 }

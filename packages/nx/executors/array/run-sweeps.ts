@@ -131,7 +131,7 @@ async function* mergeStreams<T>(streams: AsyncGenerator<T>[]): AsyncGenerator<T>
 
 export function dryRunReport(prepared: PreparedSweep): string {
   const { plan, request } = prepared;
-  const lines = [`${request.jobName} on ${request.cluster.name} (dry run, nothing sent):`];
+  const lines = [...prepared.notices, `${request.jobName} on ${request.cluster.name} (dry run, nothing sent):`];
   for (const { item } of plan.done) lines.push(`  ${item.index}: completed earlier, would be reported from the ledger`);
   for (const { item, entry } of plan.attach)
     lines.push(`  ${item.index}: would attach to job ${entry.jobId}_${entry.taskId}`);

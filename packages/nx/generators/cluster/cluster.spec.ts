@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import { readNxJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import type { ClusterProfile } from '../../../config';
@@ -190,6 +191,16 @@ describe('cluster generator', () => {
     await expect(clusterGenerator(tree, { name: 'my-hpc', skipFormat: true })).rejects.toThrow(
       /clusters\["my-hpc"\]\.host \(--host\): expected a host for the ssh transport, found nothing/,
     );
+  });
+
+  it('warns when --remote-root looks like the local home a shell put in place of ~, and writes it as given', async () => {
+    const { deps, lines } = fakeDeps(async () => fakeTransport());
+    const local = `${homedir()}/nx-slurm`;
+
+    await clusterGenerator(tree, { name: 'hpc', host: 'hpc-login', remoteRoot: local, skipFormat: true }, deps);
+
+    expect(lines).toEqual([expect.stringContaining(`--remote-root ${local} looks like a folder of this machine`)]);
+    expect(pluginEntry(tree)[0]).toMatchObject({ options: { clusters: { hpc: { remoteRoot: local } } } });
   });
 
   it('connects only with --check, after nx.json is written (in the returned callback)', async () => {

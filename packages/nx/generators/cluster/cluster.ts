@@ -1,7 +1,9 @@
 import { formatFiles, logger, type GeneratorCallback, type Tree } from '@nx/devkit';
 import { CLUSTER_NAME, ConfigError, LOCAL_CLUSTER, parsePluginOptions, type ClusterProfile } from '../../../config';
 import { checkClusterProfile, connectProfile, type ClusterCheckDeps } from '../../../launch';
-import { initGenerator, isPluginRegistered } from '../init/init';
+import { homedir } from 'node:os';
+import { initGenerator } from '../init/init';
+import { localHomeWarning } from './local-home';
 import { readPluginOptions, updatePluginOptions } from './plugin-options';
 
 export interface ClusterGeneratorSchema {
@@ -49,7 +51,8 @@ export async function clusterGenerator(
   deps: ClusterCheckDeps = defaultDeps,
 ): Promise<GeneratorCallback | void> {
   const name = checkName(options.name);
-  if (!isPluginRegistered(tree)) await initGenerator(tree, { skipFormat: true });
+  // idempotent: registers the plugin if needed, and keeps .gitignore's lines (.env) in place
+  await initGenerator(tree, { skipFormat: true });
 
   const current = readPluginOptions(tree);
   const clusters = isObject(current.clusters) ? current.clusters : {};
@@ -59,6 +62,8 @@ export async function clusterGenerator(
   else if (options.default === false && next.defaultCluster === name) delete next.defaultCluster;
 
   const checked = validate(next, name);
+  const warning = checked.transport === 'local' ? undefined : localHomeWarning(options.remoteRoot, homedir());
+  if (warning) deps.log(warning);
   updatePluginOptions(tree, () => next);
   if (!options.skipFormat) await formatFiles(tree);
 

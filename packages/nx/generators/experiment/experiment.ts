@@ -14,7 +14,7 @@ import {
 import { parsePluginOptions, resolveCluster, type SweepConfig } from '../../../config';
 import { SWEEP_CONFIG_FILE, TARGETS } from '../../targets';
 import { readPluginOptions } from '../cluster/plugin-options';
-import { initGenerator, isPluginRegistered } from '../init/init';
+import { initGenerator } from '../init/init';
 
 export interface ExperimentGeneratorSchema {
   name: string;
@@ -56,7 +56,8 @@ export async function experimentGenerator(tree: Tree, options: ExperimentGenerat
       throw new Error(`${projectRoot}/${file} already exists: choose another --directory for "${name}".`);
     }
   }
-  if (!isPluginRegistered(tree)) await initGenerator(tree, { skipFormat: true });
+  // idempotent: registers the plugin if needed, and keeps .gitignore's lines (.env) in place
+  await initGenerator(tree, { skipFormat: true });
   if (options.cluster) checkCluster(tree, options.cluster);
 
   addProjectConfiguration(tree, name, { root: projectRoot, projectType: 'application', tags: ['experiment'] });

@@ -17,6 +17,17 @@ describe('init generator', () => {
     const plugins = readNxJson(tree)?.plugins ?? [];
     expect(plugins.filter((p) => (typeof p === 'string' ? p : p.plugin) === 'nx-slurm')).toHaveLength(1);
     expect(tree.read('.gitignore', 'utf8')?.match(/^\.nx-slurm\/$/gm)).toHaveLength(1);
+    expect(tree.read('.gitignore', 'utf8')?.match(/^\.env$/gm)).toHaveLength(1);
+  });
+
+  it('creates nx.json in a workspace without one, so that Nx loads the plugin', async () => {
+    tree.delete('nx.json');
+
+    await initGenerator(tree, { skipFormat: true });
+
+    expect(JSON.parse(tree.read('nx.json', 'utf8')!)).toEqual({
+      plugins: [{ plugin: 'nx-slurm', options: { clusters: {} } }],
+    });
   });
 
   it('keeps existing plugins and .gitignore lines', async () => {
@@ -28,6 +39,6 @@ describe('init generator', () => {
     await initGenerator(tree, { skipFormat: true });
 
     expect(readNxJson(tree)?.plugins?.[0]).toBe('@nx/js');
-    expect(tree.read('.gitignore', 'utf8')).toBe('node_modules\n.nx-slurm/\n');
+    expect(tree.read('.gitignore', 'utf8')).toBe('node_modules\n.nx-slurm/\n.env\n');
   });
 });
